@@ -1,0 +1,409 @@
+"""The `hotline` command (DESIGN.md section 8 is its contract: names, options, exit codes, JSON).
+
+Fast start: neither Textual nor sqlite-utils is imported at module level; each command imports
+what it needs. Every error reaches the user as one line `hotline: error: …` on stderr with the
+exit code of its kind (1 usage/config, 2 input refused, 3 not allowed), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from hotline.errors import HotlineError, NotAllowed, UsageError
+
+if TYPE_CHECKING:
+    from hotline.config import Config
+    from hotline.services.desk import Desk
+
+ERROR_PREFIX = "hotline: error: "
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="hotline: keyboard-first workstation for after-sales hotline desks.",
+)
+agents_app = typer.Typer(help="Manage agents.", no_args_is_help=True)
+calls_app = typer.Typer(help="List and show calls.", no_args_is_help=True)
+app.add_typer(agents_app, name="agents")
+app.add_typer(calls_app, name="calls")
+
+
+@dataclass
+class Options:
+    """The global options, resolved lazily so `--help` stays instant."""
+
+    db: Path | None
+    config: Path | None
+    training: bool
+
+    def load_config(self) -> Config:
+        from hotline.config import load_config
+        from hotline.i18n import set_locale
+        from hotline.paths import find_config
+
+        path = find_config(self.config)
+        if not path.exists():
+            raise UsageError("cli.no_config", path=str(path))
+        config = load_config(path)
+        set_locale(config.site.locale)
+        return config
+
+    def open_desk(self, *, create: bool = False) -> Desk:
+        from hotline.paths import store_path
+        from hotline.services.desk import Desk
+        from hotline.store import Store
+
+        config = self.load_config()
+        path = store_path(self.db, config.site.store, training=self.training)
+        store = Store.open(path, desk=config.site.desk, create=create)
+        return Desk(store=store, config=config)
+
+
+def _options(ctx: typer.Context) -> Options:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Options)
+    return obj
+
+
+def _emit_json(document: Any) -> None:
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _t(msg_key: str, /, **params: Any) -> str:
+    from hotline.i18n import t
+
+    return t(msg_key, **params)
+
+
+def _read_pin(env: str, prompt_key: str, *, confirm: bool = False) -> str:
+    """A PIN from the environment, or typed at a hidden prompt when a person is there."""
+    pin = os.environ.get(env)
+    if pin is not None:
+        return pin
+    if not sys.stdin.isatty():
+        raise UsageError("cli.pin_needed", env=env)
+    return str(typer.prompt(_t(prompt_key), hide_input=True, confirmation_prompt=confirm))
+
+
+def _sign_in(desk: Desk, code: str | None) -> None:
+    """Authenticate `--as CODE` with `HOTLINE_PIN` (or a prompt) for a command that writes."""
+    from hotline.services.agents import authenticate
+
+    if not code:
+        raise NotAllowed("cli.as_needed")
+    authenticate(desk, code, _read_pin("HOTLINE_PIN", "cli.pin_prompt"))
+
+
+AsOption = Annotated[Optional[str], typer.Option("--as", help="Agent code doing this (PIN from HOTLINE_PIN).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[Path], typer.Option("--db", envvar="HOTLINE_DB", help="Store file.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", envvar="HOTLINE_CONFIG", help="hotline.toml to use.")] = None,
+    training: Annotated[bool, typer.Option("--training", help="Use the separate training store.")] = False,
+) -> None:
+    """Open the app on the configured store (sign-in first), or run a command."""
+    ctx.obj = Options(db=db, config=config, training=training)
+    if ctx.invoked_subcommand is None:
+        desk = ctx.obj.open_desk()
+        _run_app(desk, signed_in=False)
+
+
+def _run_app(desk: Desk, *, signed_in: bool) -> None:
+    from hotline.app import make_app
+
+    make_app(desk, signed_in=signed_in, training=_training(desk)).run()
+
+
+def _training(desk: Desk) -> bool:
+    return desk.store.path is not None and desk.store.path.stem.endswith("-training")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Throw the demo store away and make a new one.")] = False,
+) -> None:
+    """Open the app on a demo store, signed in as demo agent A01."""
+    from hotline.services.demo import open_demo
+
+    desk = open_demo(fresh=fresh, progress=lambda msg: typer.echo(msg, err=True))
+    _run_app(desk, signed_in=True)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    desk_code: Annotated[str, typer.Option("--desk", help="Desk code, e.g. D01.")],
+    company: Annotated[str, typer.Option("--company", help="Company name read in the greeting.")],
+    join: Annotated[Optional[Path], typer.Option("--join", help="Join a site with its key file.")] = None,
+    folder: Annotated[Optional[Path], typer.Option("--dir", help="Put config, store and key in this folder.")] = None,
+    supervisor: Annotated[str, typer.Option("--supervisor", help="Code of the first supervisor.")] = "S01",
+    name: Annotated[str, typer.Option("--name", help="Name of the first supervisor.")] = "",
+    locale: Annotated[str, typer.Option("--locale", help="zh_CN or en.")] = "zh_CN",
+    as_json: JsonOption = False,
+) -> None:
+    """Write hotline.toml, create the store and the site key, and the first supervisor."""
+    from hotline.services.setup import init_desk
+
+    pin = _read_pin("HOTLINE_PIN", "cli.new_pin_prompt", confirm=True)
+    result = init_desk(
+        desk=desk_code, company=company, folder=folder, join=join, supervisor=supervisor,
+        supervisor_name=name, pin=pin, locale=locale, config_option=_options(ctx).config,
+        db_option=_options(ctx).db,
+    )
+    if as_json:
+        _emit_json(result)
+    else:
+        typer.echo(_t("cli.init_done", **result))
+
+
+@agents_app.command("add")
+def agents_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Agent code, e.g. A07.")],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    role: Annotated[str, typer.Option("--role", help="agent, senior or supervisor.")] = "agent",
+    as_agent: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an agent (supervisors only). The new agent's PIN comes from HOTLINE_NEW_PIN or a prompt."""
+    from hotline.services.agents import add_agent
+
+    desk = _options(ctx).open_desk()
+    _sign_in(desk, as_agent)
+    desk.require("supervisor")
+    pin = _read_pin("HOTLINE_NEW_PIN", "cli.new_pin_prompt", confirm=True)
+    agent = add_agent(desk, code, name=name, role=role, pin=pin)
+    if as_json:
+        _emit_json(agent)
+    else:
+        typer.echo(_t("cli.agent_added", **agent))
+
+
+@agents_app.command("list")
+def agents_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the agents of the site."""
+    from hotline.services.agents import list_agents
+
+    agents = list_agents(_options(ctx).open_desk())
+    if as_json:
+        _emit_json(agents)
+        return
+    _print_table(
+        [_t("cli.col_code"), _t("cli.col_name"), _t("cli.col_role"), _t("cli.col_active")],
+        [[a["code"], a["name"], _t(f"role.{a['role']}"), "✓" if a["active"] else "-"]
+         for a in agents],
+    )
+
+
+def _print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """A plain table whose columns line up with Chinese text (Rich measures cell widths)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, no_wrap=True)
+    for row in rows:
+        table.add_row(*(Text(str(cell)) for cell in row))
+    Console(soft_wrap=True, highlight=False).print(table)
+
+
+CALL_JSON_FIELDS = (
+    "number", "status", "agent", "phone", "customer_name", "category", "priority",
+    "department", "product_model", "symptom", "started_at", "due_at", "escalated",
+    "after_hours",
+)
+
+
+def _call_json(row: dict[str, Any], now: str) -> dict[str, Any]:
+    doc = {k: row.get(k) for k in CALL_JSON_FIELDS}
+    doc["escalated"] = bool(doc["escalated"])
+    doc["after_hours"] = bool(doc["after_hours"])
+    doc["overdue"] = bool(
+        row.get("status") in ("transferred", "awaiting_callback", "reopened")
+        and row.get("due_at") and row["due_at"] < now
+    )
+    return doc
+
+
+@calls_app.command("list")
+def calls_list(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option("--status", help="Only calls in this status.")] = None,
+    queue: Annotated[Optional[str], typer.Option("--queue", help="mine, awaiting-department, overdue, callback-due, reopened, escalated, conflicts.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many calls.")] = 50,
+    as_agent: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List calls, newest first (a queue lists by deadline)."""
+    from hotline.services.calls import list_calls
+    from hotline.services.phones import mask
+
+    desk = _options(ctx).open_desk()
+    if queue == "mine":
+        if not as_agent:
+            raise UsageError("cli.mine_needs_as")
+        desk.agent = as_agent.upper()
+    rows = list_calls(desk, status=status, queue=queue, limit=limit)
+    now = desk.now_text()
+    if as_json:
+        _emit_json([_call_json(r, now) for r in rows])
+        return
+    _print_table(
+        [_t(f"cli.col_{c}") for c in ("number", "status", "phone", "customer", "category",
+                                     "symptom", "due")],
+        [[r["number"], _t(f"status.{r['status']}"), mask(r["phone"] or ""),
+          r["customer_name"] or "", desk.config.label("category", r["category"], desk.config.site.locale)
+          if r["category"] else "", (r["symptom"] or "")[:24], _local_time(desk, r["due_at"])]
+         for r in rows],
+    )
+
+
+def _local_time(desk: Desk, text: str | None) -> str:
+    if not text:
+        return ""
+    from hotline.services.clock import from_text
+
+    return desk.local(from_text(text)).strftime("%Y-%m-%d %H:%M")
+
+
+@calls_app.command("show")
+def calls_show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Call number, e.g. D01-20261126-0001.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one call with its timeline."""
+    from hotline.services.calls import show_call
+    from hotline.services.phones import display
+
+    desk = _options(ctx).open_desk()
+    call = show_call(desk, number)
+    if as_json:
+        doc = _call_json(call, desk.now_text())
+        for key in ("id", "customer_id", "channel", "alt_phone", "serial_no", "purchase_date",
+                    "description", "callback_due_at", "ended_at", "duration_s", "closed_at",
+                    "satisfaction", "confirmations", "extra", "desk", "reopen_count"):
+            doc[key] = call.get(key)
+        doc["timeline"] = call["timeline"]
+        _emit_json(doc)
+        return
+    loc = desk.config.site.locale
+    lines = [
+        f"{call['number']}  {_t('status.' + call['status'])}",
+        f"{_t('cli.col_phone')}: {display(call['phone'] or '')}  {call['customer_name'] or ''}",
+        f"{_t('cli.col_category')}: {desk.config.label('category', call['category'], loc)}  "
+        f"{_t('cli.col_priority')}: {desk.config.label('priority', call['priority'], loc)}",
+        f"{_t('cli.col_model')}: {call['product_model'] or ''}",
+        f"{_t('cli.col_symptom')}: {call['symptom'] or ''}",
+    ]
+    if call.get("description"):
+        lines.append(f"{_t('cli.col_description')}: {call['description']}")
+    lines.append(f"{_t('cli.col_timeline')}:")
+    for event in call["timeline"]:
+        what = event["field"] if event["field"] != "*" else _t("cli.created", entity=event["entity"])
+        lines.append(f"  {_local_time(desk, event['at'])}  {event['desk']}/{event['agent'] or '-'}  {what}")
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(highlight=False).print(Text("\n".join(lines)))
+
+
+@app.command()
+def seed(
+    ctx: typer.Context,
+    calls: Annotated[int, typer.Option("--calls", min=1, help="How many calls to add.")],
+    customers: Annotated[Optional[int], typer.Option("--customers", min=1, help="How many customers.")] = None,
+    seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Append synthetic calls (realistic Chinese data, a year of every kind of call)."""
+    from hotline.services.seed import seed_store
+
+    desk = _options(ctx).open_desk()
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"\r{done:,}/{total:,}", err=True, nl=False)
+
+    report = seed_store(desk, calls=calls, customers=customers, seed=seed_value,
+                        progress=progress)
+    if sys.stderr.isatty():
+        typer.echo("", err=True)
+    doc = {"calls": report.calls, "customers": report.customers, "ops": report.ops,
+           "seconds": round(report.seconds, 2)}
+    if as_json:
+        _emit_json(doc)
+    else:
+        typer.echo(_t("cli.seeded", **doc))
+
+
+@app.command()
+def digest(ctx: typer.Context) -> None:
+    """Print the hash of the shared state (equal on desks that hold the same ops)."""
+    typer.echo(_options(ctx).open_desk().store.digest())
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the store: SQLite integrity, op log against state, clock, pending conflicts."""
+    from hotline.services.doctor import run_checks
+
+    checks = run_checks(_options(ctx).open_desk())
+    if as_json:
+        _emit_json({"ok": all(c["ok"] for c in checks), "checks": checks})
+    else:
+        for check in checks:
+            mark = "ok " if check["ok"] else "!! "
+            typer.echo(f"{mark}{check['name']}: {check['detail']}")
+    if not all(c["ok"] for c in checks):
+        raise typer.Exit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command and turn every failure into one line and an exit code."""
+    from typer.exceptions import TyperException
+
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="hotline", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except TyperException as exc:  # usage errors: unknown option, missing argument…
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `hotline agents` alone: show its help
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        _error(exc.format_message())
+        sys.exit(1)
+    except HotlineError as exc:
+        _error(exc.message())
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never a traceback in front of a user
+        _error(_t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
+        sys.exit(1)
+    sys.exit(0)
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(ERROR_PREFIX + message.strip().splitlines()[0] + "\n")

@@ -1,0 +1,41 @@
+"""Customers: found by phone, created on first contact with an id derived from the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotline.services.desk import Desk
+from hotline.services.phones import normalize_phone
+from hotline.store.ids import customer_id
+
+
+def ensure_customer(desk: Desk, raw_phone: str, name: str = "") -> dict[str, Any]:
+    """The customer with this phone, created if new; a newly given name is recorded.
+
+    Raises:
+        InputRefused: the phone is not a valid number.
+    """
+    phone = normalize_phone(raw_phone)
+    cid = customer_id(phone.e164)
+    current = desk.store.get("customer", cid)
+    if current is None:
+        values: dict[str, Any] = {"phone": phone.stored, "name": name.strip(), "tags": [],
+                                  "created_at": desk.now_text()}
+        desk.store.write(desk.agent, "customer", cid, values)
+    elif name.strip() and name.strip() != (current["name"] or ""):
+        desk.store.write(desk.agent, "customer", cid, {"name": name.strip()})
+    return desk.store.get("customer", cid) or {}
+
+
+def find_by_phone_prefix(desk: Desk, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Customers whose stored phone starts with what was typed so far (national or +86 form)."""
+    digits = "".join(ch for ch in prefix if ch.isdigit())
+    if not digits:
+        return []
+    if not prefix.strip().startswith("+"):
+        digits = "86" + digits.lstrip("0") if digits.startswith("0") else "86" + digits
+    low = "+" + digits
+    return desk.store.query(
+        "SELECT * FROM customers WHERE phone >= ? AND phone < ? ORDER BY phone LIMIT ?",
+        (low, low + "~", limit),
+    )

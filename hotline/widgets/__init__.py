@@ -1,0 +1,1 @@
+"""Small reusable widgets (desk header, figure tiles, script panel…)."""
