@@ -33,7 +33,9 @@ app = typer.Typer(
 agents_app = typer.Typer(help="Manage agents.", no_args_is_help=True)
 calls_app = typer.Typer(help="List and show calls.", no_args_is_help=True)
 app.add_typer(agents_app, name="agents")
+scripts_app = typer.Typer(help="Script templates (话术).", no_args_is_help=True)
 app.add_typer(calls_app, name="calls")
+app.add_typer(scripts_app, name="scripts")
 
 
 @dataclass
@@ -377,13 +379,32 @@ def doctor(
         raise typer.Exit(2)
 
 
+@scripts_app.command("check")
+def scripts_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Report every problem in the script template files (file, line, name); exit 2 if any."""
+    from hotline.scripts import check
+
+    problems = check(_options(ctx).load_config().scripts_dir)
+    if as_json:
+        _emit_json([{"file": str(p.file), "line": p.line, "name": p.name,
+                     "message": p.describe()} for p in problems])
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        if not problems:
+            typer.echo(_t("cli.scripts_ok"))
+    if problems:
+        raise typer.Exit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every failure into one line and an exit code."""
     from typer.exceptions import TyperException
 
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="hotline", standalone_mode=False)
+        # Outside standalone mode a command's `typer.Exit(n)` comes back as the return value.
+        code = command.main(args=argv, prog_name="hotline", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -402,7 +423,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # the last line of defence: never a traceback in front of a user
         _error(_t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _error(message: str) -> None:

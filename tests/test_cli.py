@@ -166,3 +166,34 @@ def test_training_store_is_separate(desk_dir: Path) -> None:
     _take_call(desk_dir)
     result = run(*_cfg(desk_dir), "--training", "calls", "list")
     assert result.code == 1 and "training" in result.err  # no training store made yet
+
+
+def test_scripts_check_reports_file_line_and_name(desk_dir: Path) -> None:
+    assert run(*_cfg(desk_dir), "scripts", "check").code == 0
+    own = desk_dir / "scripts" / "zh_CN"
+    own.mkdir(parents=True)
+    (own / "mine.toml").write_text(
+        '[[template]]\nid = "greeting.custom"\nstage = "greeting"\ntitle = "问候"\n'
+        'text = "您好,{costumer}"\n',
+        encoding="utf-8",
+    )
+    config = desk_dir / "hotline.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "# scripts_dir", "scripts_dir = \"scripts\"\n# scripts_dir", 1), encoding="utf-8")
+    result = run(*_cfg(desk_dir), "scripts", "check", "--json")
+    assert result.code == 2, result.err
+    [problem] = result.json()
+    assert problem["file"].endswith("mine.toml") and problem["line"] == 5
+    assert problem["name"] == "costumer"
+
+
+def test_doctor_exits_2_when_state_differs_from_the_op_log(desk_dir: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(desk_dir / "hotline.db")
+    conn.execute("UPDATE agents SET name = 'tampered'")
+    conn.commit()
+    conn.close()
+    result = run(*_cfg(desk_dir), "doctor")
+    assert result.code == 2
+    assert "op-log" in result.out
