@@ -46,3 +46,11 @@ def desk_dir(tmp_path: Path) -> Path:
     init_desk(desk="D01", company="示例电器", folder=folder, join=None, supervisor="S01",
               supervisor_name="", pin="1234")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes screenshots depend on timing: keep it steadily on."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
