@@ -14,11 +14,19 @@ from hotline.widgets.desk_header import DeskHeader
 from hotline.widgets.keys import localized, relabel
 
 
+def _hotline_commands() -> type:
+    """Imported when the palette first opens, not at start-up."""
+    from hotline.commands import HotlineCommands
+
+    return HotlineCommands
+
+
 @localized
 class HotlineApp(App[None]):
     """One desk's workstation. Built by `make_app` for the CLI and for tests."""
 
     CSS_PATH = "hotline.tcss"
+    COMMANDS = App.COMMANDS | {_hotline_commands}
     TITLE = "hotline"
     BINDINGS = [
         Binding("f1,ctrl+g", "help", "keys.help", id="help", priority=True),

@@ -68,3 +68,18 @@ async def test_the_app_speaks_english_when_the_desk_is_configured_so() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "Calls today" in str(app.screen.query_one("#fig-today", FigureTile).content)
+
+
+async def test_the_palette_offers_the_screens_keys_by_name() -> None:
+    from textual.command import CommandPalette
+
+    app = make_test_app(now=FROZEN, signed_in=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"帮助")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpModal)
