@@ -1,3 +1,3 @@
-from hotline.cli import main
+from hotline.launch import main
 
 main()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -19,10 +18,10 @@ import typer
 from hotline.errors import HotlineError, NotAllowed, UsageError
 
 if TYPE_CHECKING:
-    from hotline.config import Config
     from hotline.services.desk import Desk
 
-ERROR_PREFIX = "hotline: error: "
+from hotline.launch import ERROR_PREFIX, Options
+from hotline.launch import run_app as _run_app
 
 app = typer.Typer(
     add_completion=False,
@@ -36,37 +35,6 @@ app.add_typer(agents_app, name="agents")
 scripts_app = typer.Typer(help="Script templates (话术).", no_args_is_help=True)
 app.add_typer(calls_app, name="calls")
 app.add_typer(scripts_app, name="scripts")
-
-
-@dataclass
-class Options:
-    """The global options, resolved lazily so `--help` stays instant."""
-
-    db: Path | None
-    config: Path | None
-    training: bool
-
-    def load_config(self) -> Config:
-        from hotline.config import load_config
-        from hotline.i18n import set_locale
-        from hotline.paths import find_config
-
-        path = find_config(self.config)
-        if not path.exists():
-            raise UsageError("cli.no_config", path=str(path))
-        config = load_config(path)
-        set_locale(config.site.locale)
-        return config
-
-    def open_desk(self, *, create: bool = False) -> Desk:
-        from hotline.paths import store_path
-        from hotline.services.desk import Desk
-        from hotline.store import Store
-
-        config = self.load_config()
-        path = store_path(self.db, config.site.store, training=self.training)
-        store = Store.open(path, desk=config.site.desk, create=create)
-        return Desk(store=store, config=config)
 
 
 def _options(ctx: typer.Context) -> Options:
@@ -108,6 +76,10 @@ AsOption = Annotated[Optional[str], typer.Option("--as", help="Agent code doing 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
+TRAINING_REFUSED = ("init", "export", "import", "sync")
+"""Commands that would make a desk or move ops between stores: drill ops never travel."""
+
+
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
@@ -117,19 +89,11 @@ def root(
 ) -> None:
     """Open the app on the configured store (sign-in first), or run a command."""
     ctx.obj = Options(db=db, config=config, training=training)
+    if training and ctx.invoked_subcommand in TRAINING_REFUSED:
+        raise UsageError("training.refused_command", command=ctx.invoked_subcommand)
     if ctx.invoked_subcommand is None:
         desk = ctx.obj.open_desk()
         _run_app(desk, signed_in=False)
-
-
-def _run_app(desk: Desk, *, signed_in: bool) -> None:
-    from hotline.app import make_app
-
-    make_app(desk, signed_in=signed_in, training=_training(desk)).run()
-
-
-def _training(desk: Desk) -> bool:
-    return desk.store.path is not None and desk.store.path.stem.endswith("-training")
 
 
 @app.command()
@@ -141,6 +105,12 @@ def demo(
     from hotline.services.demo import open_demo
 
     desk = open_demo(fresh=fresh, progress=lambda msg: typer.echo(msg, err=True))
+    if _options(ctx).training:
+        from hotline.services.training import switch_desk
+
+        agent, role = desk.agent, desk.role
+        desk = switch_desk(desk, training=True)
+        desk.agent, desk.role = agent, role
     _run_app(desk, signed_in=True)
 
 
@@ -226,8 +196,8 @@ def _print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 CALL_JSON_FIELDS = (
     "number", "status", "agent", "phone", "customer_name", "category", "priority",
-    "department", "product_model", "symptom", "started_at", "due_at", "escalated",
-    "after_hours",
+    "department", "product_model", "symptom", "started_at", "due_at", "callback_due_at",
+    "escalated", "after_hours",
 )
 
 
@@ -301,6 +271,11 @@ def calls_show(
                     "description", "callback_due_at", "ended_at", "duration_s", "closed_at",
                     "satisfaction", "confirmations", "extra", "desk", "reopen_count"):
             doc[key] = call.get(key)
+        # Who read each key field back to the caller, and when (关键信息复核).
+        doc["confirmed"] = {
+            name: {"agent": mark.get("by"), "at": mark.get("at")}
+            for name, mark in (call.get("confirmations") or {}).items()
+        }
         doc["timeline"] = call["timeline"]
         _emit_json(doc)
         return
@@ -316,13 +291,60 @@ def calls_show(
     if call.get("description"):
         lines.append(f"{_t('cli.col_description')}: {call['description']}")
     lines.append(f"{_t('cli.col_timeline')}:")
-    for event in call["timeline"]:
-        what = event["field"] if event["field"] != "*" else _t("cli.created", entity=event["entity"])
-        lines.append(f"  {_local_time(desk, event['at'])}  {event['desk']}/{event['agent'] or '-'}  {what}")
+    from hotline.services.timeline import call_timeline
+
+    for event in call_timeline(desk, call):  # the story in words, as the call screen tells it
+        what = event.text + (f": {event.detail}" if event.detail else "")
+        when = desk.local(event.at).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"  {when}  {event.desk}/{event.agent or '-'}  {what}")
     from rich.console import Console
     from rich.text import Text
 
     Console(highlight=False).print(Text("\n".join(lines)))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Phone or its last 4 digits, call number, name, or words.")],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many of each group.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Search customers and calls, newest first (JSON: {"customers": [...], "calls": [...]})."""
+    from hotline.services.search import search as run_search
+
+    if not text.strip():
+        raise UsageError("search.empty")
+    desk = _options(ctx).open_desk()
+    found = run_search(desk, text, limit=limit)
+    now = desk.now_text()
+    if as_json:
+        _emit_json({
+            "customers": [{k: c.get(k) for k in ("id", "name", "phone", "tags", "call_count",
+                                                 "last_call_at")} for c in found.customers],
+            "calls": [_call_json(c, now) for c in found.calls],
+        })
+        return
+    from hotline.services.phones import mask
+
+    if found.customers:
+        typer.echo(_t("search.customers"))
+        _print_table(
+            [_t(f"search.col_{c}") for c in ("name", "phone", "calls", "last_call")],
+            [[c["name"] or "", mask(c["phone"] or ""), c["call_count"],
+              _local_time(desk, c["last_call_at"])] for c in found.customers],
+        )
+    if found.calls:
+        typer.echo(_t("search.calls"))
+        _print_table(
+            [_t(f"cli.col_{c}") for c in ("number", "status", "phone", "customer", "symptom")],
+            [[c["number"], _t(f"status.{c['status']}"), mask(c["phone"] or ""),
+              c["customer_name"] or "", (c["symptom"] or "")[:24]] for c in found.calls],
+        )
+    if not found.customers and not found.calls:
+        typer.echo(_t("search.nothing", text=text.strip()))
+    if found.window:
+        typer.echo(_t("search.recent", window=f"{found.window:,}"), err=True)
 
 
 @app.command()
@@ -352,6 +374,148 @@ def seed(
         _emit_json(doc)
     else:
         typer.echo(_t("cli.seeded", **doc))
+
+
+def _progress_bar(label_key: str) -> Any:
+    """A context giving a (done, total) callback that draws a bar on stderr, only when stderr
+    is a terminal (pipes and logs get nothing)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar() -> Any:
+        if not sys.stderr.isatty():
+            yield None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(_t(label_key), total=None)
+            yield lambda done, total: progress.update(task, completed=done, total=total)
+
+    return bar()
+
+
+def _report_imports(reports: list[Any], as_json: bool) -> bool:
+    """Print what each bundle did (refusals on stderr); True when any was refused."""
+    done = [r for r in reports if r.error is None]
+    if as_json:
+        _emit_json([r.as_json() for r in done])
+    else:
+        for r in done:
+            typer.echo(_t("sync.imported", **r.as_json()))
+    for r in done:
+        for desk_code, ahead_ms in r.clocks_ahead.items():
+            typer.echo(_t("sync.clock_ahead", desk=desk_code, minutes=ahead_ms // 60_000), err=True)
+    for r in reports:
+        if r.error is not None:
+            _error(r.error.message())
+    return len(done) != len(reports)
+
+
+@app.command("export")
+def export_(
+    ctx: typer.Context,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Bundle file to write.")] = None,
+    to_dir: Annotated[Optional[Path], typer.Option("--to-dir", help="Folder to write a new bundle into.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Every op, not only what the peers lack.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a bundle (.hlbundle) of the ops the known peers lack, or with --full all of them.
+    The file is sealed with the site key, written to *.tmp, synced, renamed and read back."""
+    from hotline.services.sync import export_bundle
+
+    desk = _options(ctx).open_desk()
+    with _progress_bar("sync.progress_export") as progress:
+        report = export_bundle(desk, out=out, to_dir=to_dir, full=full, progress=progress)
+    if as_json:
+        _emit_json(report.as_json())
+    else:
+        typer.echo(_t("sync.exported", path=str(report.path), ops=report.ops,
+                      kib=max(1, report.bytes // 1024)))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Bundle files to apply.", metavar="FILE")],
+    as_json: JsonOption = False,
+) -> None:
+    """Apply bundle files. Each file is verified completely (site, key, checksums, every op)
+    before the store is touched, then applied in its own transaction: a refused file is named on
+    stderr, changes nothing and makes the exit code 2, and the other files are still applied.
+    --json lists the applied files: [{bundle, from_desk, ops, applied, duplicates, conflicts}]."""
+    from hotline.services.sync import import_bundles
+
+    desk = _options(ctx).open_desk()
+    with _progress_bar("sync.progress_import") as progress:
+        reports = import_bundles(desk, files, progress=progress)
+    if _report_imports(reports, as_json):
+        raise typer.Exit(2)
+
+
+@app.command("sync")
+def sync(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Option("--dir", help="Shared folder of the site's bundles.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Import every new bundle in a shared folder (not ours, not imported before), then export
+    what the peers lack into it. Refused files are named on stderr (exit 2); the rest applies."""
+    from hotline.services.sync import sync_dir
+
+    desk = _options(ctx).open_desk()
+    with _progress_bar("sync.progress_sync") as progress:
+        report = sync_dir(desk, folder, progress=progress)
+    if as_json:
+        _emit_json(report.as_json())
+        for r in report.refused:
+            _error(r.error.message() if r.error else "")
+    else:
+        _report_imports(report.imported, False)
+        if report.skipped:
+            typer.echo(_t("sync.skipped", n=report.skipped))
+        if report.exported:
+            typer.echo(_t("sync.exported", path=str(report.exported.path),
+                          ops=report.exported.ops, kib=max(1, report.exported.bytes // 1024)))
+        else:
+            typer.echo(_t("sync.nothing_to_send"))
+    if report.refused:
+        raise typer.Exit(2)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option("--month", help="The desk's local month, YYYY-MM.")],
+    fmt: Annotated[str, typer.Option("--format", help="md (default, to stdout), csv, html or xlsx.")] = "md",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (needed for xlsx).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The monthly customer-feedback report: volume, handling, satisfaction, quality, agents,
+    alerts. Counts the calls received in the month (training calls left out)."""
+    from hotline.services.report_formats import FORMATS, render, write
+    from hotline.services.reports import as_data, monthly_report, parse_month
+
+    parse_month(month)
+    if fmt not in FORMATS:
+        raise UsageError("report.bad_format", value=fmt, choices=", ".join(FORMATS))
+    if fmt == "xlsx" and out is None and not as_json:
+        raise UsageError("report.xlsx_needs_out")
+    desk = _options(ctx).open_desk()
+    result = monthly_report(desk, month.strip())
+    if as_json:
+        _emit_json(as_data(result))
+        return
+    locale = desk.config.site.locale
+    if out is not None:
+        write(result, desk.config, locale, fmt, out)
+        typer.echo(_t("report.written", path=str(out)))
+        return
+    content = render(result, desk.config, locale, fmt)
+    assert isinstance(content, str)
+    typer.echo(content, nl=False)
 
 
 @app.command()
@@ -395,6 +559,9 @@ def scripts_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
             typer.echo(_t("cli.scripts_ok"))
     if problems:
         raise typer.Exit(2)
+
+
+import hotline.cli_supervision  # noqa: E402,F401 - registers notice, audit, agents unlock
 
 
 def main(argv: list[str] | None = None) -> None:

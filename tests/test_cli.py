@@ -164,8 +164,9 @@ def test_digest_and_doctor(desk_dir: Path) -> None:
 
 def test_training_store_is_separate(desk_dir: Path) -> None:
     _take_call(desk_dir)
-    result = run(*_cfg(desk_dir), "--training", "calls", "list")
-    assert result.code == 1 and "training" in result.err  # no training store made yet
+    result = run(*_cfg(desk_dir), "--training", "calls", "list", "--json")
+    assert result.code == 0 and result.json() == []  # made on first use, without real calls
+    assert (desk_dir / "hotline-training.db").exists()
 
 
 def test_scripts_check_reports_file_line_and_name(desk_dir: Path) -> None:

@@ -49,6 +49,13 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_figures()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a latest call: the call screen (its facts, timeline and follow-up keys)."""
+        from hotline.screens.call import open_call
+
+        number = event.data_table.get_row(event.row_key)[0]
+        open_call(self.app, str(getattr(number, "plain", number)))
+
     def refresh_figures(self) -> None:
         desk = self.app.desk
         figures = home_figures(desk)

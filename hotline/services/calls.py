@@ -44,6 +44,8 @@ class CallIntake:
     started_at: str = ""
     number: str = ""
     call_id: str = ""
+    training: bool = False
+    """A drill call (the app in training mode): kept out of reports and queues."""
 
     def value(self, name: str) -> str:
         return str(getattr(self, name, None) or self.extra.get(name, ""))
@@ -108,7 +110,8 @@ def take_call(desk: Desk, intake: CallIntake, *, status: str = callstate.RESOLVE
             "priority": priority, "status": status, "due_at": to_text(due),
             "escalated": 0,
             "after_hours": 0 if is_working_time(config.calendar, started, desk.tz) else 1,
-            "training": 0, "started_at": to_text(started), "ended_at": to_text(now),
+            "training": 1 if intake.training else 0, "started_at": to_text(started),
+            "ended_at": to_text(now),
             "duration_s": max(0, int((now - started).total_seconds())),
             "confirmations": intake.confirmed, "extra": intake.extra, "reopen_count": 0,
             "updated_at": to_text(now),

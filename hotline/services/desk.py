@@ -55,4 +55,6 @@ class Desk:
         """
         have = ROLES.index(self.role) if self.role in ROLES else -1
         if have < ROLES.index(role):
-            raise NotAllowed("role.required", role=role, agent=self.agent or "-")
+            from hotline.i18n import t
+
+            raise NotAllowed("role.required", role=t(f"role.{role}"), agent=self.agent or "-")

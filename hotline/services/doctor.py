@@ -26,6 +26,7 @@ def run_checks(desk: Desk) -> list[dict[str, Any]]:
         "name": "clock", "ok": skew_s < 600,
         "detail": f"last op time is {skew_s:+.0f} s from this machine's clock" if last else "no ops yet",
     })
+    checks.append(_peer_clocks(desk))
     conflicts = int(store.scalar("SELECT count(*) FROM conflicts") or 0)
     checks.append({"name": "conflicts", "ok": True, "detail": f"{conflicts} pending"})
     return checks
@@ -51,3 +52,28 @@ def _state_matches_log(desk: Desk) -> dict[str, Any]:
     ops = int(store.scalar("SELECT count(*) FROM ops") or 0)
     return {"name": "op-log", "ok": ok,
             "detail": f"{ops} ops; state {'equals' if ok else 'DIFFERS from'} a rebuild from the log"}
+
+
+PEER_CLOCK_DAYS = 7
+"""A clock seen ahead is reported for a week after the last bundle that showed it."""
+
+
+def _peer_clocks(desk: Desk) -> dict[str, Any]:
+    """Other desks whose ops arrived more than 10 minutes ahead of our clock (SYNC-DESIGN 2.5):
+    their ops were accepted, but their machine's clock needs setting right."""
+    from datetime import timedelta
+
+    from hotline.i18n import t
+    from hotline.services.clock import from_text, to_text
+    from hotline.services.sync import clock_alerts
+
+    since = to_text(desk.now() - timedelta(days=PEER_CLOCK_DAYS))
+    recent = [a for a in clock_alerts(desk) if a["seen_at"] >= since]
+    if not recent:
+        return {"name": "peer-clocks", "ok": True, "detail": t("sync.doctor_clocks_ok")}
+    detail = "; ".join(
+        t("sync.doctor_clock_ahead", desk=a["desk"], minutes=a["ahead_ms"] // 60_000,
+          at=desk.local(from_text(a["seen_at"])).strftime("%Y-%m-%d %H:%M"))
+        for a in recent
+    )
+    return {"name": "peer-clocks", "ok": False, "detail": detail}

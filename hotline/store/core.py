@@ -15,9 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from hotline.errors import UsageError
 from hotline.store import hlc as hlc_clock
@@ -31,8 +29,11 @@ from hotline.store.oplog import (
     merge_field,
     to_column,
 )
-from hotline.store.schema import ENTITIES, SCHEMA_VERSION, migrations
+from hotline.store.schema import ENTITIES, JSON_FIELDS, SCHEMA_VERSION, Entity, migrations
 from hotline.store.text import clean_value
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
 """Two app instances on one desk share the file; a writer waits this long for the other."""
@@ -54,7 +55,7 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | None, desk: str) -> None:
         self.conn = conn
-        self.db = Database(conn)
+        self._db: Database | None = None
         self.path = path
         self.desk = desk
         self._lock = threading.RLock()
@@ -93,7 +94,30 @@ class Store:
         store._migrate(str(path))
         return store
 
+    @property
+    def db(self) -> Database:
+        """sqlite-utils' view of the connection, made on first use (importing sqlite-utils is
+        a third of a bare Textual app's start-up; opening an up-to-date store needs none of it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
+
+    def _schema_is_current(self) -> bool:
+        """Every migration we know is applied, and no other (read with plain SQL)."""
+        try:
+            rows = self.conn.execute(
+                f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ? "
+                "ORDER BY rowid", (migrations.name,)
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return [row[0] for row in rows] == migrations.names
+
     def _migrate(self, shown_path: str) -> None:
+        if self._schema_is_current():
+            return
         try:
             tables = set(self.db.table_names())
         except sqlite3.DatabaseError as exc:
@@ -383,12 +407,112 @@ class Store:
 
 
 def _bulk_rows(kind_name: str, entity_ops: dict[str, list[Op]]) -> Iterator[list[Any]]:
-    kind = ENTITIES[kind_name]
+    """The state row of each entity from its ops alone: `merge_field` for every field, folded
+    into one pass over the ops (a record made by its create op alone takes its values as they
+    are). Conflicts are not looked for: the bulk path loads records written by one writer."""
+    fields = ENTITIES[kind_name].fields
+    # `to_column` for a created record's values: JSON fields as text; the rest as they are
+    # (SQLite stores a bool as the integer `to_column` would give).
+    json_at = [i for i, name in enumerate(fields, start=1) if name in JSON_FIELDS]
     for entity_id, ops in entity_ops.items():
-        row: list[Any] = [entity_id]
-        for name in kind.fields:
-            row.append(to_column(name, merge_field(ops, name).value))
-        yield row
+        if len(ops) == 1 and ops[0].field == CREATE:
+            row = [entity_id, *map(ops[0].value.get, fields)]
+            for i in json_at:
+                if row[i] is not None:
+                    row[i] = dumps(row[i])
+            yield row
+            continue
+        # Per field: the op ids that ops of that field list in `prev` (not heads), then the
+        # head with the largest (hlc, desk, op_id) among the ops writing it.
+        superseded: dict[str, set[str]] = defaultdict(set)
+        for op in ops:
+            if op.field != CREATE and op.prev:
+                superseded[op.field].update(op.prev)
+        winners: dict[str, Op] = {}
+        for op in ops:
+            for name in op.fields():
+                gone = superseded.get(name)
+                if gone and op.op_id in gone:
+                    continue
+                best = winners.get(name)
+                if best is None or op.order > best.order:
+                    winners[name] = op
+        yield [entity_id, *(to_column(name, winners[name].value_of(name)) if name in winners
+                            else None for name in fields)]
+
+
+def _insert_rows(store: Store, kind: Entity, rows: Iterable[Sequence[Any]]) -> None:
+    """Insert state rows of new records. A table with triggers (the calls' full-text index) is
+    filled from a temporary copy in one statement: FTS5 writes its pending terms to disk at
+    every statement that fires its trigger, so row by row costs four times as much."""
+    cols = ("id", *kind.fields)
+    names, marks = ", ".join(cols), ", ".join("?" * len(cols))
+    triggered = store.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? LIMIT 1",
+        (kind.table,),
+    ).fetchone()
+    if not triggered:
+        store.conn.executemany(f"INSERT INTO {kind.table} ({names}) VALUES ({marks})", rows)
+        return
+    stage = f"temp.bulk_{kind.table}"
+    store.conn.execute(f"DROP TABLE IF EXISTS {stage}")
+    store.conn.execute(f"CREATE TABLE {stage} AS SELECT {names} FROM main.{kind.table} WHERE 0")
+    try:
+        store.conn.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
+        store.conn.execute(
+            f"INSERT INTO main.{kind.table} ({names}) SELECT {names} FROM {stage} ORDER BY rowid"
+        )
+    finally:
+        store.conn.execute(f"DROP TABLE {stage}")
+
+
+BULK_CACHE_KIB = 256 * 1024
+"""Page cache while loading in bulk: a batch of new records touches every page of the indexes
+keyed by something random (customer ids, phone tails, the trigram index), and with SQLite's
+2 MB default each insert re-reads pages it had a moment ago."""
+
+
+@contextmanager
+def _bulk_cache(store: Store) -> Iterator[None]:
+    """At least `BULK_CACHE_KIB` of page cache for the duration, then the store's own again."""
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    page = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    kib = -before if before < 0 else before * page // 1024
+    if kib >= BULK_CACHE_KIB:
+        yield
+        return
+    store.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@dataclass
+class NewEntities:
+    """The rows that ops creating records a store has never seen add to it: plain values only,
+    so they can be made away from the store (`hotline seed` makes them in another process)."""
+
+    op_rows: list[tuple[Any, ...]]
+    """The ops as rows of the `ops` table (`Op.row`)."""
+    state_rows: dict[str, list[list[Any]]]
+    """Entity name -> the records' state rows (id first, then the entity's fields)."""
+    newest: int
+    """The largest HLC of the ops (0: none)."""
+
+
+def new_entity_rows(ops: Sequence[Op]) -> NewEntities:
+    """What `load_new_entities(store, ops)` inserts, computed in memory: the state of each record
+    from its ops alone, with the merge rule of `Store.apply`."""
+    by_kind: dict[str, dict[str, list[Op]]] = defaultdict(lambda: defaultdict(list))
+    for op in ops:
+        by_kind[op.entity][op.entity_id].append(op)
+    return NewEntities(
+        [op.row() for op in ops],
+        {kind_name: list(_bulk_rows(kind_name, entity_ops))
+         for kind_name, entity_ops in by_kind.items()},
+        max((op.hlc for op in ops), default=0),
+    )
 
 
 def load_new_entities(store: Store, ops: Sequence[Op]) -> None:
@@ -401,14 +525,20 @@ def load_new_entities(store: Store, ops: Sequence[Op]) -> None:
     Raises:
         ValueError: an op touches an entity that already has ops in the store.
     """
-    by_kind: dict[str, dict[str, list[Op]]] = defaultdict(lambda: defaultdict(list))
-    for op in ops:
-        by_kind[op.entity][op.entity_id].append(op)
-    with store.transaction():
-        for kind_name, entity_ops in by_kind.items():
-            ids = list(entity_ops)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
+    insert_new_entities(store, new_entity_rows(ops))
+
+
+def insert_new_entities(store: Store, rows: NewEntities) -> None:
+    """Insert what `new_entity_rows` made, in one transaction (see `load_new_entities`).
+
+    Raises:
+        ValueError: a record already has ops in the store.
+    """
+    # The larger cache outlives the transaction: its pages are written at the commit.
+    with store._lock, _bulk_cache(store), store.transaction():
+        for state in rows.state_rows.values():
+            for i in range(0, len(state), 500):
+                chunk = [row[0] for row in state[i : i + 500]]
                 hit = store.conn.execute(
                     f"SELECT entity_id FROM ops WHERE entity_id IN ({', '.join('?' * len(chunk))})"
                     " LIMIT 1",
@@ -418,20 +548,14 @@ def load_new_entities(store: Store, ops: Sequence[Op]) -> None:
                     raise ValueError(f"entity {hit[0]} already has ops")
         store.conn.executemany(
             f"INSERT INTO ops ({', '.join(OP_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
-            (op.row() for op in ops),
+            rows.op_rows,
         )
-        for kind_name, entity_ops in by_kind.items():
-            kind = ENTITIES[kind_name]
-            cols = ("id", *kind.fields)
-            store.conn.executemany(
-                f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                _bulk_rows(kind_name, entity_ops),
-            )
-        newest = max((op.hlc for op in ops), default=0)
-        if newest:
+        for kind_name, state in rows.state_rows.items():
+            _insert_rows(store, ENTITIES[kind_name], state)
+        if rows.newest:
             last = int(store.meta("hlc", "0") or 0)
             store.conn.execute(
                 "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(max(last, newest)),),
+                (str(max(last, rows.newest)),),
             )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from hotline.store.schema import ENTITIES, JSON_FIELDS, Entity
@@ -43,10 +44,12 @@ class Op:
     prev: tuple[str, ...] = ()
 
     def row(self) -> tuple[Any, ...]:
-        """The op as a row of the `ops` table (value and prev as JSON text)."""
+        """The op as a row of the `ops` table (value and prev as JSON text, as `dumps`)."""
+        prev = self.prev
         return (
             self.op_id, self.hlc, self.desk, self.seq, self.agent, self.entity,
-            self.entity_id, self.field, dumps(self.value), dumps(list(self.prev)),
+            self.entity_id, self.field, value_text(self.value),
+            _ENCODE(list(prev)) if prev else "[]",
         )
 
     @classmethod
@@ -76,9 +79,27 @@ OP_COLUMNS = ("op_id", "hlc", "desk", "seq", "agent", "entity", "entity_id", "fi
               "prev")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+"""`json.dumps` with these options builds a new encoder on every call, which was most of the
+cost of writing an op; one encoder with the same options gives the same text."""
+
+
 def dumps(value: Any) -> str:
     """Canonical JSON: the same value always gives the same text (digests, bundles)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODE(value)
+
+
+def value_text(value: Any) -> str:
+    """`dumps(value)`, with the plain values most ops hold (text, integers, null) done directly
+    (`json` writes them exactly so)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return _ENCODE(value)
 
 
 @dataclass(frozen=True, slots=True)

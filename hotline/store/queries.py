@@ -12,15 +12,25 @@ from hotline.store.core import Store
 
 OPEN = ("transferred", "awaiting_callback", "reopened")
 
+_OPEN_SQL = "status IN ('transferred', 'awaiting_callback', 'reopened')"
+_WAITING_SQL = "status != 'closed' AND status != 'resolved'"
+
 QUEUES: dict[str, str] = {
-    "mine": "agent = :agent AND status IN ('transferred', 'awaiting_callback', 'reopened')",
-    "awaiting-department": "status = 'transferred'",
-    "overdue": "status IN ('transferred', 'awaiting_callback', 'reopened') AND due_at < :now",
-    "callback-due": "status = 'awaiting_callback' AND callback_due_at <= :now",
-    "reopened": "status = 'reopened'",
+    "mine": f"agent = :agent AND {_OPEN_SQL}",
+    "awaiting-department": f"status = 'transferred' AND {_WAITING_SQL}",
+    "overdue": f"{_OPEN_SQL} AND due_at < :now",
+    "callback-due": f"status = 'awaiting_callback' AND {_WAITING_SQL} AND callback_due_at <= :now",
+    "reopened": f"status = 'reopened' AND {_WAITING_SQL}",
     "escalated": "escalated = 1 AND status != 'closed'",
 }
-"""Each follow-up queue as a condition on `calls` (conflicts are listed from their own table)."""
+"""Each follow-up queue as a condition on `calls` (conflicts are listed from their own table).
+
+Each condition states the WHERE of the partial covering index that serves it word for word
+(`schema.m008_followup_queue_indexes`: `calls_mine_due`, `calls_status_due`, `calls_queue_due`,
+`calls_escalated_due`; the redundant `status != …` terms are that): SQLite uses a partial index
+only when the query repeats its condition, and without one a queue page scans the table (0.5 s
+at 1 M calls instead of 0.2 ms). The overdue queue must not match `calls_status_due`, which
+would read three status ranges and sort them."""
 
 LIST_COLUMNS = (
     "id, number, status, agent, phone, customer_name, category, priority, department, "
@@ -82,7 +92,7 @@ def home_figures(store: Store, *, day_start: str, day_end: str, now: str) -> dic
              AND NOT training) AS open,
           (SELECT count(*) FROM calls WHERE status IN ('transferred','awaiting_callback','reopened')
              AND due_at < :now AND NOT training) AS overdue,
-          (SELECT count(*) FROM calls WHERE status = 'awaiting_callback'
+          (SELECT count(*) FROM calls WHERE status = 'awaiting_callback' AND status != 'closed'
              AND callback_due_at <= :now AND NOT training) AS callback_due,
           (SELECT count(*) FROM calls WHERE escalated = 1 AND status != 'closed'
              AND NOT training) AS escalated,
@@ -125,4 +135,64 @@ def timeline(store: Store, call_id: str) -> list[dict[str, Any]]:
         ORDER BY hlc, desk, op_id
         """,
         {"id": call_id},
+    )
+
+
+# -- caller lookup (the intake side panel; DESIGN.md section 6: <= 2 ms p95) ------------------
+
+CALLER_CALL_COLUMNS = (
+    "id, number, status, started_at, product_model, symptom, category, department, due_at"
+)
+
+
+def customer_by_id(store: Store, customer_id: str) -> dict[str, Any] | None:
+    """One customer by primary key (ids derive from the phone, so this is the exact lookup)."""
+    rows = store.query(
+        "SELECT id, phone, name, alt_phone, tags, merged_into FROM customers WHERE id = ?",
+        (customer_id,),
+    )
+    return rows[0] if rows else None
+
+
+def customers_by_phone_prefix(store: Store, prefix: str, limit: int) -> list[dict[str, Any]]:
+    """Customers whose stored (E.164) phone starts with `prefix` (index `customers_phone`)."""
+    return store.query(
+        "SELECT id, phone, name, tags FROM customers WHERE phone >= ? AND phone < ? "
+        "ORDER BY phone LIMIT ?",
+        (prefix, prefix + "~", limit),
+    )
+
+
+def calls_of_customer(store: Store, customer_id: str, limit: int) -> list[dict[str, Any]]:
+    """A customer's latest calls, newest first (index `calls_customer`)."""
+    return store.query(
+        f"SELECT {CALLER_CALL_COLUMNS} FROM calls WHERE customer_id = ? "
+        "ORDER BY started_at DESC LIMIT ?",
+        (customer_id, limit),
+    )
+
+
+def count_calls_of_customer(store: Store, customer_id: str) -> int:
+    return int(store.scalar("SELECT count(*) FROM calls WHERE customer_id = ?", (customer_id,)))
+
+
+def open_call_of_customer(store: Store, customer_id: str) -> dict[str, Any] | None:
+    """The customer's newest call still waiting on somebody (transferred, callback, reopened)."""
+    rows = store.query(
+        f"SELECT {CALLER_CALL_COLUMNS} FROM calls WHERE customer_id = ? "
+        f"AND status IN ({', '.join(repr(s) for s in OPEN)}) "
+        "ORDER BY started_at DESC LIMIT 1",
+        (customer_id,),
+    )
+    return rows[0] if rows else None
+
+
+def calls_of_customer_since(
+    store: Store, customer_id: str, since: str, limit: int = 50
+) -> list[dict[str, Any]]:
+    """A customer's calls started at or after `since`, newest first (repeat-caller check)."""
+    return store.query(
+        f"SELECT {CALLER_CALL_COLUMNS} FROM calls WHERE customer_id = ? AND started_at >= ? "
+        "ORDER BY started_at DESC LIMIT ?",
+        (customer_id, since, limit),
     )

@@ -1,0 +1,423 @@
+"""The SQL behind the monthly report: every figure is counted here, none in Python.
+
+A report looks at the calls received in one month, training calls left out. A call row holds its
+whole description and confirmations (about 1 KB), so the month is read from the covering index
+`calls_report`, which holds only what reports count; each part of the report is one streaming
+pass over it (or over the month's transfers, `transfers_report`), and the per-call facts that
+need other tables are seeks in covering indexes: the call's first department result
+(`transfers_report`), the first callback that told it (`followups_reached`), a correction of a
+confirmed key field (`ops_call_edits`, which holds only edits of intake fields). Every part's
+result comes back as JSON in one statement (DESIGN.md section 6: every section over 1,000,000
+calls within 1 s). Days are counted as ranges between the desk's local midnights (given by the
+service), so a daylight-saving change never moves a call to the wrong day.
+
+Earlier months contribute only totals to trends and alerts (`trend_figures`), and agents'
+figures for the months-running retraining rule only for the agents it concerns
+(`agent_figures`).
+
+Percentiles are nearest-rank: the p-quantile of n sorted values is the value at rank ceil(p n)
+(so the median of 4 values is the 2nd). Durations are whole seconds (`unixepoch`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from hotline.store.core import BUSY_TIMEOUT_MS, Store
+
+CALL_EDIT_FIELDS = (
+    "phone", "customer_name", "alt_phone", "channel", "product_model", "serial_no",
+    "purchase_date", "symptom", "description", "category", "priority",
+)
+"""Intake fields whose later edits the partial index `ops_call_edits` holds (migration
+m004_report_indexes). Its WHERE clause repeats this list, and a query must repeat it word for
+word for SQLite to use the index: change it only together with a new migration."""
+
+
+@dataclass(frozen=True)
+class MonthParams:
+    """What the report's SQL needs to know, already turned into stored forms by the service."""
+
+    start: str
+    """First moment of the month, stored UTC text (inclusive)."""
+    end: str
+    """First moment of the next month, stored UTC text (exclusive)."""
+    days: Sequence[tuple[str, str, str]]
+    """Every local day of the month: (YYYY-MM-DD, its local midnight, the next one), the
+    moments as stored UTC text."""
+    now: str
+    """The moment the report is made: what is not late yet is pending, not overdue."""
+    threshold: int
+    """Satisfaction scores at or above this are satisfied."""
+    complaint_categories: Sequence[str]
+    """Category ids that are complaints."""
+    respond_seconds: Mapping[str, int]
+    """Priority id → seconds within which the customer hears back (priorities with a deadline)."""
+    resolve_seconds: Mapping[str, int]
+    """Category id → seconds to resolve: the response deadline of calls whose priority has none."""
+    escalation_seconds: int
+    """Seconds to give an escalated complaint a solution."""
+    callback_seconds: int
+    """Seconds after a department's result within which the customer is to be called back."""
+    key_fields: Sequence[str]
+    """Call fields confirmed at intake; a later edit of one is a correction of the record."""
+
+
+def _in_list(name: str, values: Sequence[str], params: dict[str, Any]) -> str:
+    """`(:name0, :name1, …)` with the values bound, or `(NULL)` for an empty list."""
+    if not values:
+        return "(NULL)"
+    for i, value in enumerate(values):
+        params[f"{name}{i}"] = value
+    return "(" + ", ".join(f":{name}{i}" for i in range(len(values))) + ")"
+
+
+def _respond_seconds(p: MonthParams, params: dict[str, Any]) -> str:
+    """Seconds within which the caller of `c` is to hear back: the priority's response time,
+    else the category's resolve time."""
+    deadline = "CASE c.priority"
+    for i, (pid, seconds) in enumerate(p.respond_seconds.items()):
+        params[f"rp{i}"], params[f"rs{i}"] = pid, seconds
+        deadline += f" WHEN :rp{i} THEN :rs{i}"
+    deadline += " ELSE CASE c.category"
+    for i, (cid, seconds) in enumerate(p.resolve_seconds.items()):
+        params[f"cp{i}"], params[f"cs{i}"] = cid, seconds
+        deadline += f" WHEN :cp{i} THEN :cs{i}"
+    return deadline + " END END"
+
+
+MONTH_CALLS = """calls c INDEXED BY calls_report
+    WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0"""
+"""The month's calls, from the covering index (`:lo`, `:hi` bound by every query)."""
+
+
+def _agent_rows(p: MonthParams, params: dict[str, Any], agents: Sequence[str] | None) -> str:
+    """Per first-contact owner (or only `agents`), the counts behind each KPI, one row each
+    (`AGENT_COLUMNS`); their sums are the month's totals. Callbacks count per call: its first
+    department result, told to the customer at a callback (due once made, or once
+    `callback_seconds` have passed). The inner queries are LIMIT -1 so SQLite streams them as
+    co-routines instead of repeating their seeks; times are epoch seconds, each parsed once."""
+    params.update(now=p.now, cb_s=p.callback_seconds, threshold=p.threshold)
+    only = f"AND c.agent IN {_in_list('ag', agents, params)}" if agents is not None else ""
+    # Literal, not bound: it must read exactly as the partial index's WHERE.
+    edit_fields = "(" + ", ".join(f"'{f}'" for f in CALL_EDIT_FIELDS) + ")"
+    key_fields = _in_list("kf", [f for f in p.key_fields if f in CALL_EDIT_FIELDS], params)
+    # Heard back: during the call, or told a department's result at a callback.
+    heard = "CASE WHEN first_result IS NULL THEN ended_s ELSE told_s END"
+    return f"""
+    SELECT agent, count(*) AS calls,
+           coalesce(sum(first_result IS NULL AND reopen_count = 0
+                        AND status IN ('resolved', 'closed')), 0) AS first_contact,
+           coalesce(sum({heard} <= respond_by), 0) AS on_time,
+           coalesce(sum(coalesce({heard} > respond_by, unixepoch(:now) > respond_by)), 0)
+             AS late,
+           count(satisfaction) AS answered,
+           coalesce(sum(satisfaction >= :threshold), 0) AS satisfied,
+           coalesce(sum(corrected), 0) AS corrected,
+           coalesce(sum(result_s IS NOT NULL
+                        AND (told_s IS NOT NULL OR unixepoch(:now) > result_s + :cb_s)), 0)
+             AS callback_due,
+           count(told_s) AS called_back,
+           coalesce(sum(told_s <= result_s + :cb_s), 0) AS called_in_time,
+           count(first_result) AS transferred
+    FROM (
+        SELECT y.*, unixepoch(nullif(y.first_result, '~')) AS result_s,
+               CASE WHEN y.first_result < '~' THEN
+                 (SELECT unixepoch(min(f.done_at)) FROM followups f INDEXED BY followups_reached
+                   WHERE f.call_id = y.id AND f.reached = 1
+                     AND f.done_at >= y.first_result) END AS told_s
+        FROM (
+            SELECT c.id, c.agent, c.status, c.reopen_count, c.satisfaction,
+                   unixepoch(coalesce(c.ended_at, c.started_at)) AS ended_s,
+                   unixepoch(c.started_at) + ({_respond_seconds(p, params)}) AS respond_by,
+                   -- NULL: never transferred; '~' (after any date): no result yet.
+                   (SELECT min(coalesce(tr.result_at, '~'))
+                      FROM transfers tr INDEXED BY transfers_report
+                     WHERE tr.call_id = c.id) AS first_result,
+                   EXISTS (SELECT 1 FROM ops o INDEXED BY ops_call_edits
+                            WHERE o.entity_id = c.id AND o.entity = 'call'
+                              AND o.field IN {edit_fields} AND o.field IN {key_fields})
+                     AS corrected
+            FROM {MONTH_CALLS} {only} LIMIT -1) AS y
+        LIMIT -1)
+    GROUP BY agent"""
+
+
+AGENT_COLUMNS = ("agent", "calls", "first_contact", "on_time", "late", "answered", "satisfied",
+                 "corrected", "callback_due", "called_back", "called_in_time", "transferred")
+"""Columns of an agent's row of KPI counts."""
+
+
+def _month_ctes(p: MonthParams, params: dict[str, Any]) -> str:
+    """`agents` (per-agent KPI counts, whose sums are the month's totals too), `t` (the
+    month's transfers), `dims` (calls by channel, category, priority, department and score,
+    rolled up by the parts), `days` (the local days as ranges)."""
+    params.update(lo=p.start, hi=p.end)
+    days = []
+    for i, (day, lo, hi) in enumerate(p.days):
+        params[f"d{i}"], params[f"dl{i}"], params[f"dh{i}"] = day, lo, hi
+        days.append(f"(:d{i}, :dl{i}, :dh{i})")
+    days_values = ", ".join(days) or "(NULL, NULL, NULL)"
+    return f"""
+    agents AS MATERIALIZED ({_agent_rows(p, params, None)}),
+    t AS MATERIALIZED (
+        SELECT tr.call_id, tr.department,
+               unixepoch(tr.result_at) - unixepoch(tr.sent_at) AS response_s,
+               (tr.result_at > tr.due_at OR (tr.result_at IS NULL AND tr.due_at < :now))
+                 AS overdue
+        FROM calls c INDEXED BY calls_report
+        JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
+        WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
+    ),
+    dims AS MATERIALIZED (
+        SELECT c.channel, c.category, c.priority, c.department, c.satisfaction, count(*) AS n
+        FROM {MONTH_CALLS}
+        GROUP BY 1, 2, 3, 4, 5
+    ),
+    days(day, lo, hi) AS (VALUES {days_values})"""
+
+
+def _full_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
+    params.update(threshold=p.threshold, esc_s=p.escalation_seconds)
+    complaints = _in_list("cc", p.complaint_categories, params)
+    agent_sums = ", ".join(f"'{c}', coalesce(sum({c}), 0)" for c in AGENT_COLUMNS[1:])
+    return {
+        "calls": "SELECT coalesce(sum(n), 0) FROM dims",
+        "complaints": f"SELECT coalesce(sum(n), 0) FROM dims WHERE category IN {complaints}",
+        "response_avg_s": "SELECT avg(response_s) FROM t",
+        "totals": f"SELECT json_object({agent_sums}) FROM agents",
+        "calls_totals": f"""
+            SELECT json_object(
+              'after_hours', coalesce(sum(after_hours), 0),
+              'reopened', coalesce(sum(reopen_count > 0), 0),
+              'duration_avg_s', avg(duration_s),
+              'escalated', coalesce(sum(escalated = 1), 0))
+            FROM {MONTH_CALLS}""",
+        "by_day": """
+            SELECT json_group_array(json_array(day, (SELECT count(*) FROM calls c
+                     INDEXED BY calls_report WHERE c.started_at >= days.lo
+                       AND c.started_at < days.hi AND c.training = 0)))
+            FROM days WHERE day IS NOT NULL""",
+        "by_channel": """
+            SELECT json_group_array(json_array(channel, n))
+            FROM (SELECT channel, sum(n) AS n FROM dims GROUP BY channel)""",
+        "by_category": """
+            SELECT json_group_array(json_array(category, n, answered, satisfied))
+            FROM (SELECT category, sum(n) AS n,
+                         coalesce(sum(CASE WHEN satisfaction IS NOT NULL THEN n END), 0)
+                           AS answered,
+                         coalesce(sum(CASE WHEN satisfaction >= :threshold THEN n END), 0)
+                           AS satisfied
+                  FROM dims GROUP BY category)""",
+        "by_priority": """
+            SELECT json_group_array(json_array(priority, n))
+            FROM (SELECT priority, sum(n) AS n FROM dims GROUP BY priority)""",
+        "scores": """
+            SELECT json_group_array(json_array(satisfaction, n))
+            FROM (SELECT satisfaction, sum(n) AS n FROM dims
+                  WHERE satisfaction IS NOT NULL GROUP BY satisfaction)""",
+        "sat_by_department": """
+            SELECT json_group_array(json_array(department, answered, satisfied))
+            FROM (SELECT department,
+                         coalesce(sum(CASE WHEN satisfaction IS NOT NULL THEN n END), 0)
+                           AS answered,
+                         coalesce(sum(CASE WHEN satisfaction >= :threshold THEN n END), 0)
+                           AS satisfied
+                  FROM dims WHERE department IS NOT NULL AND department != ''
+                  GROUP BY department)""",
+        "departments": """
+            SELECT json_group_array(json_array(department, transfers, calls, answered,
+                                               median_s, p90_s, overdue))
+            FROM (SELECT department, count(*) AS transfers, count(DISTINCT call_id) AS calls,
+                         count(response_s) AS answered, sum(overdue) AS overdue,
+                         max(CASE WHEN rn = (cnt + 1) / 2 THEN response_s END) AS median_s,
+                         max(CASE WHEN rn = (9 * cnt + 9) / 10 THEN response_s END) AS p90_s
+                  FROM (SELECT department, call_id, overdue, response_s,
+                          row_number() OVER w AS rn, count(response_s) OVER w AS cnt
+                        FROM t
+                        WINDOW w AS (PARTITION BY department ORDER BY response_s NULLS LAST
+                                     ROWS BETWEEN UNBOUNDED PRECEDING
+                                              AND UNBOUNDED FOLLOWING))
+                  GROUP BY department)""",
+        "transfers": "SELECT json_array(count(*), coalesce(sum(overdue), 0)) FROM t",
+        "time_to_close": f"""
+            SELECT json_array(count(*),
+                     max(CASE WHEN rn = (cnt + 1) / 2 THEN s END),
+                     max(CASE WHEN rn = (9 * cnt + 9) / 10 THEN s END))
+            FROM (SELECT s, row_number() OVER w AS rn, count(*) OVER w AS cnt
+                  FROM (SELECT unixepoch(c.closed_at) - unixepoch(c.started_at) AS s
+                        FROM {MONTH_CALLS} AND c.closed_at IS NOT NULL AND c.closed_at != '')
+                  WINDOW w AS (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING
+                                              AND UNBOUNDED FOLLOWING))""",
+        "escalations": f"""
+            SELECT json_array(count(*),
+                     coalesce(sum(solved_s IS NOT NULL AND solved_s <= esc + :esc_s), 0),
+                     coalesce(sum((solved_s IS NOT NULL AND solved_s > esc + :esc_s)
+                                  OR (solved_s IS NULL AND unixepoch(:now) > esc + :esc_s)), 0))
+            FROM (SELECT esc, coalesce(min(closed_s, result_s), closed_s, result_s) AS solved_s
+                  FROM (SELECT unixepoch(c.escalated_at) AS esc,
+                               unixepoch(c.closed_at) AS closed_s,
+                               (SELECT min(unixepoch(tr.result_at))
+                                  FROM transfers tr INDEXED BY transfers_report
+                                 WHERE tr.call_id = c.id AND tr.result_at >= c.escalated_at)
+                                 AS result_s
+                        FROM {MONTH_CALLS} AND c.escalated = 1 AND c.escalated_at IS NOT NULL
+                        LIMIT -1))""",
+        "agents": f"""
+            SELECT json_group_array(json_array({", ".join(AGENT_COLUMNS)}))
+            FROM (SELECT * FROM agents ORDER BY agent)""",
+    }
+
+
+Query = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+"""Runs one read statement and gives its rows as dicts (`Store.query`, or a reader's)."""
+
+TRANSFER_PARTS = frozenset({"response_avg_s", "departments", "transfers"})
+"""Parts that read only the month's transfers (`t`): a statement of their own, run beside the
+one over the month's calls."""
+
+
+def _run(query: Query, ctes: str, parts: Mapping[str, str], params: Mapping[str, Any]
+         ) -> dict[str, Any]:
+    """One statement computing every part as a column (CTEs no part uses are never run)."""
+    columns = ",\n".join(f"({sql}) AS {name}" for name, sql in parts.items())
+    row = query(f"WITH {ctes}\nSELECT {columns}", params)[0]
+    return {k: json.loads(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+@contextmanager
+def _readers(store: Store, count: int) -> Iterator[list[Query] | None]:
+    """`count` read-only connections to the store's file, so the report's statements run side
+    by side on the machine's cores and never hold the app's own connection (a desk keeps
+    taking calls while a supervisor counts a month). None for an in-memory store, or when
+    the file cannot be opened read-only: the store's connection then runs them in turn."""
+    if store.path is None:
+        yield None
+        return
+    conns: list[sqlite3.Connection] = []
+    try:
+        for _ in range(count):
+            conn = sqlite3.connect(f"{store.path.absolute().as_uri()}?mode=ro", uri=True,
+                                   check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            conns.append(conn)
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+    except sqlite3.Error:
+        for conn in conns:
+            conn.close()
+        yield None
+        return
+    try:
+        yield [partial(_conn_query, conn) for conn in conns]
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _conn_query(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]
+                ) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def report_figures(store: Store, p: MonthParams, earlier: Sequence[MonthParams], *,
+                   root_limit: int = 10) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Every count of one month's report by part name (JSON already parsed; rows of grouped
+    parts are lists in the column order of their `json_array(…)`), and the totals of each of
+    the `earlier` months (`trend_figures`).
+
+    Two statements run side by side on a file store: the month's calls (agents, dimensions,
+    days, time to close, escalations), and the month's transfers with the root causes and the
+    earlier months.
+    """
+    params: dict[str, Any] = {}
+    parts = _full_parts(p, params)
+    ctes = _month_ctes(p, params)
+    calls_parts = {k: v for k, v in parts.items() if k not in TRANSFER_PARTS}
+    transfer_parts = {k: v for k, v in parts.items() if k in TRANSFER_PARTS}
+
+    def first(query: Query) -> dict[str, Any]:
+        return _run(query, ctes, calls_parts, params)
+
+    def second(query: Query) -> tuple[dict[str, Any], list[list[Any]], list[dict[str, Any]]]:
+        return (_run(query, ctes, transfer_parts, params), _root_causes(query, p, root_limit),
+                [_trend(query, other) for other in earlier])
+
+    with _readers(store, 2) as readers:
+        if readers is None:
+            figures, (transfers, roots, trend) = first(store.query), second(store.query)
+        else:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                later = pool.submit(second, readers[1])
+                figures = first(readers[0])
+                transfers, roots, trend = later.result()
+    figures.update(transfers)
+    figures["root_causes"] = roots
+    return figures, trend
+
+
+def month_figures(store: Store, p: MonthParams, *, root_limit: int = 10) -> dict[str, Any]:
+    """Every count of one month's report (`report_figures` without earlier months)."""
+    return report_figures(store, p, (), root_limit=root_limit)[0]
+
+
+def _root_causes(query: Query, p: MonthParams, limit: int) -> list[list[Any]]:
+    """The most repeated (product model, symptom) pairs of the month, seen at least twice.
+    The one part that reads call rows (free text is not in `calls_report`)."""
+    rows = query(
+        """
+        SELECT coalesce(product_model, '') AS model, symptom, count(*) AS n
+        FROM calls INDEXED BY calls_started
+        WHERE started_at >= :lo AND started_at < :hi AND training = 0
+          AND symptom IS NOT NULL AND symptom != ''
+        GROUP BY 1, 2 HAVING count(*) >= 2
+        ORDER BY n DESC, model, symptom LIMIT :limit
+        """,
+        {"lo": p.start, "hi": p.end, "limit": limit},
+    )
+    return [[r["model"], r["symptom"], r["n"]] for r in rows]
+
+
+def _trend(query: Query, p: MonthParams) -> dict[str, Any]:
+    """An earlier month's totals for trends and alerts: calls, complaints, average department
+    response time (index-only: `calls_report`, `transfers_report`)."""
+    params: dict[str, Any] = {"lo": p.start, "hi": p.end}
+    complaints = _in_list("cc", p.complaint_categories, params)
+    return query(
+        f"""
+        SELECT
+          (SELECT count(*) FROM {MONTH_CALLS}) AS calls,
+          (SELECT count(*) FROM {MONTH_CALLS} AND c.category IN {complaints}) AS complaints,
+          (SELECT avg(unixepoch(tr.result_at) - unixepoch(tr.sent_at))
+             FROM calls c INDEXED BY calls_report
+             JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
+            WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
+              AND tr.result_at IS NOT NULL) AS response_avg_s
+        """,
+        params,
+    )[0]
+
+
+def trend_figures(store: Store, p: MonthParams) -> dict[str, Any]:
+    """An earlier month's totals (calls, complaints, average department response time)."""
+    return _trend(store.query, p)
+
+
+def agent_figures(store: Store, p: MonthParams, agents: Sequence[str]) -> list[list[Any]]:
+    """The KPI counts of `agents` in an earlier month (rows as in `month_figures`' agents)."""
+    if not agents:
+        return []
+    params: dict[str, Any] = {"lo": p.start, "hi": p.end}
+    rows = store.query(f"{_agent_rows(p, params, agents)} ORDER BY agent", params)
+    return [[row[c] for c in AGENT_COLUMNS] for row in rows]
+
+
+def agent_names(store: Store) -> dict[str, str]:
+    return {r["id"]: r["name"] or "" for r in store.query("SELECT id, name FROM agents")}
