@@ -463,3 +463,30 @@ async def test_the_caller_panel_waits_for_a_number() -> None:
         screen = await open_intake(pilot)
         assert "输入来电号码" in text_of(screen, "#intake-caller")
         assert isinstance(screen.query_one("#intake-caller"), CallerPanel)
+
+
+async def test_f8_transfers_the_call_from_the_form_in_one_go() -> None:
+    from hotline.screens.transfer import TransferModal
+    from hotline.store import call_records
+
+    app = make_test_app(now=FROZEN, signed_in=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_intake(pilot)
+        await fill_call(pilot)
+        await pilot.press("f8")  # key fields not read back yet: refused before the dialog
+        await pilot.pause()
+        assert app.screen is screen
+        assert messages(app)[-1].startswith("请先复述并确认")
+        await confirm_key_fields(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, TransferModal)
+        await pilot.press("enter", *"需上门检测", "enter")  # first department, reason
+        await pilot.pause()
+        assert app.screen is screen
+        [call] = [c for c in list_calls(app.desk) if c["phone"] == "+8613900139000"]
+        assert call["status"] == "transferred" and call["department"]
+        [transfer] = call_records.transfers_of(app.desk.store, call["id"])
+        assert transfer["reason"] == "需上门检测"
+        assert svc.load_drafts(app.desk) == []
+        assert screen.query_one(ScriptPanel).stage == "closing"

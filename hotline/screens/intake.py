@@ -85,6 +85,7 @@ class IntakeScreen(Screen[None]):
     BINDINGS = [
         Binding("f6,ctrl+r", "readback", "intake.key_readback", id="readback-field"),
         Binding("f7,ctrl+s", "save", "intake.key_save", id="resolve-call"),
+        Binding("f8,ctrl+t", "transfer", "intake.key_transfer", id="transfer-call"),
         Binding("f5,ctrl+o", "open_caller_call", "intake.key_open_call", id="open-caller-call"),
         Binding("escape", "leave", "intake.key_back", id="leave-intake"),
         # Priority bindings run in the app's task the moment the key arrives, while the keys
@@ -558,6 +559,26 @@ class IntakeScreen(Screen[None]):
         self.finish_call(lambda desk, intake: take_call(desk, intake,
                                                         status=callstate.RESOLVED))
 
+    def action_transfer(self) -> None:
+        """F8: a problem the agent cannot solve now goes to a department, saved with its
+        transfer in one transaction. Unconfirmed key fields are refused before the dialog
+        opens, so the agent does not pick a department only to be sent back."""
+        from hotline.screens.transfer import TransferModal
+        from hotline.services.followup import TransferChoice, take_transferred_call
+
+        intake = self.current_intake()
+        try:
+            svc.check_confirmed(self.desk, intake)
+        except HotlineError as exc:
+            self.notify(exc.message(), severity="error", markup=False, timeout=8)
+            return
+
+        def chosen(choice: TransferChoice | None) -> None:
+            if choice is not None:
+                self.finish_call(lambda desk, intake: take_transferred_call(desk, intake, choice))
+
+        self.app.push_screen(TransferModal(self.desk, intake), chosen)
+
     def _wrap_up(self, call: dict[str, Any]) -> None:
         self._saved = call
         self.query_one(CallTimer).stop()
@@ -740,7 +761,7 @@ class IntakeScreen(Screen[None]):
         if action == "enter":
             return reading or (self._saved is None and self.focused is not None
                                and self.focused in self._fields)
-        if action in ("readback", "save"):
+        if action in ("readback", "save", "transfer"):
             return self._saved is None and not reading
         if action == "open_caller_call":
             return self._lookup is not None and self._lookup.open_call is not None
