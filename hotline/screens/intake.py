@@ -728,12 +728,17 @@ class IntakeScreen(Screen[None]):
         faq = f"{intake.symptom} {intake.description}".strip()
         panel = self.query_one(ScriptPanel)
         category = intake.category or None
-        shown = self._script_key(panel.library, stage, variables, category, faq)
+        shown = (self._script_key(panel.library, stage, variables, category, faq),
+                 self._reading, getattr(self.app, "notice", None))
         if shown == self._script_shown:
             return  # the panel would look the same: spare the relayout under the typing
         self._script_shown = shown
+        template = (panel.library.readback(self._reading, self.locale)
+                    if self._reading is not None else None)
         panel.show(stage, variables, locale=self.locale, category=category,
-                   after_hours=self._after_hours, faq_text=faq)
+                   after_hours=self._after_hours, faq_text=faq,
+                   notice=getattr(self.app, "notice", None) or None,
+                   template_id=template.id if template is not None else None)
 
     def _script_key(
         self, library: ScriptLibrary, stage: str, variables: dict[str, str],

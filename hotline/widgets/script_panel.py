@@ -93,6 +93,7 @@ class ScriptPanel(VerticalScroll, can_focus=False):
         after_hours: bool = False,
         notice: str | None = None,
         faq_text: str = "",
+        template_id: str | None = None,
     ) -> None:
         """Show the wording for `stage`, filled with `variables`.
 
@@ -104,8 +105,11 @@ class ScriptPanel(VerticalScroll, can_focus=False):
             after_hours: a greeting becomes the off-hours greeting.
             notice: an outage notice; when given, the outage apology is shown on top.
             faq_text: the caller's words (symptom, description) to rank FAQ answers by.
+            template_id: a particular template of the stage to show (the read-back of one
+                field, the unsatisfied-customer wording); the stage's usual one when absent.
         """
-        self._request = (stage, dict(variables), locale, category, after_hours, notice, faq_text)
+        self._request = (stage, dict(variables), locale, category, after_hours, notice, faq_text,
+                         template_id)
         if self.is_mounted:
             self._paint(*self._request)
 
@@ -118,9 +122,13 @@ class ScriptPanel(VerticalScroll, can_focus=False):
         after_hours: bool,
         notice: str | None,
         faq_text: str,
+        template_id: str | None = None,
     ) -> None:
         library = self.library
-        template = library.for_stage(stage, locale, category=category, after_hours=after_hours)
+        template = library.get(template_id, locale) if template_id else None
+        if template is None:
+            template = library.for_stage(stage, locale, category=category,
+                                         after_hours=after_hours)
         shown_stage = template.stage if template is not None else stage
         self.stage = stage
         self.template = template
