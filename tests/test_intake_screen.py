@@ -490,3 +490,19 @@ async def test_f8_transfers_the_call_from_the_form_in_one_go() -> None:
         assert transfer["reason"] == "需上门检测"
         assert svc.load_drafts(app.desk) == []
         assert screen.query_one(ScriptPanel).stage == "closing"
+
+
+async def test_a_drill_call_shows_in_the_training_stores_own_lists() -> None:
+    from hotline.app import make_app
+    from tests.apps import make_desk
+
+    desk = make_desk(now=FROZEN)
+    desk.agent, desk.role = "A01", "agent"
+    app = make_app(desk, signed_in=True, training=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_intake(pilot)
+        await fill_call(pilot)
+        await confirm_key_fields(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert any(c["phone"] == "+8613900139000" for c in list_calls(app.desk))

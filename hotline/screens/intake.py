@@ -522,9 +522,7 @@ class IntakeScreen(Screen[None]):
     def current_intake(self) -> CallIntake:
         """A copy of the call as the form holds it (for the transfer modal, issue 5)."""
         self._sync()
-        intake = copy.deepcopy(self._intake)
-        intake.training = self.app.training
-        return intake
+        return copy.deepcopy(self._intake)
 
     def finish_call(
         self, save: Callable[[Desk, CallIntake], dict[str, Any]]
@@ -542,7 +540,8 @@ class IntakeScreen(Screen[None]):
             return None
         self._sync()
         intake = self._intake
-        intake.training = self.app.training
+        # Drill calls are not flagged `training`: they live in the separate training store,
+        # whose queues and figures must show them for the drill to make sense.
         self._close_drafts()
         try:
             call = svc.finish_intake(self.desk, intake, save)
