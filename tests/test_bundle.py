@@ -496,3 +496,23 @@ def test_seal_and_open_round_trip_in_memory(tmp_path: Path) -> None:
     assert opened.ops[1].prev == ("01TESTOP000000000000000001",)
     assert hb.read_header(path).bundle_id == "01TESTBUNDLE0000000000000"
     assert gzip  # gzip is the documented compression
+
+
+def test_a_training_store_never_exports_or_imports(tmp_path: Path) -> None:
+    """Drill ops never travel, even when a caller hands the service a key directly."""
+    from hotline.config import DEFAULT_CONFIG_PATH, load_config
+    from hotline.errors import UsageError
+    from hotline.services.desk import Desk
+    from hotline.services.sync import export_bundle, import_bundle
+    from hotline.store import Store
+    from hotline.store import training as bookkeeping
+
+    store = Store.open(tmp_path / "t.db", desk="D01", create=True)
+    store.set_meta(bookkeeping.TRAINING_KEY, "1")
+    desk = Desk(store=store, config=load_config(DEFAULT_CONFIG_PATH), agent="S01",
+                role="supervisor")
+    with pytest.raises(UsageError):
+        export_bundle(desk, out=tmp_path / "x.hlbundle", key=b"k" * 32)
+    with pytest.raises(UsageError):
+        import_bundle(desk, tmp_path / "x.hlbundle", key=b"k" * 32)
+    assert not (tmp_path / "x.hlbundle").exists()

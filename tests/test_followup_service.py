@@ -462,3 +462,19 @@ def test_the_state_machine_decides_every_pair(current: str, target: str) -> None
         callstate.check_transition(current, target, role="supervisor")
     else:
         callstate.check_transition(current, target, role="agent")
+
+
+def test_only_a_supervisor_changes_the_priority_of_an_escalated_call(
+    agent: Desk, sup: Desk
+) -> None:
+    from hotline.errors import NotAllowed
+
+    number = transferred(agent, "quality", category="complaint")["number"]
+    fu.escalate(agent, number, "重大投诉")
+    before = ops(agent.store)
+    with pytest.raises(NotAllowed):
+        fu.transfer_call(agent, number, "sales", "协商补偿", priority="urgent")
+    assert ops(agent.store) == before
+    call = fu.transfer_call(agent, number, "sales", "协商补偿")  # same priority: fine
+    call = fu.transfer_call(sup, number, "sales", "主管升级为紧急", priority="urgent")
+    assert call["priority"] == "urgent"

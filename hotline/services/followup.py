@@ -160,11 +160,14 @@ def transfer_call(
     Raises:
         InputRefused: no such call, an unknown department or priority, no reason, a reason
             too long, hours out of range, or a call that cannot be transferred now.
+        NotAllowed: an agent changing the priority of an escalated call.
     """
     call = _load(desk, number)
     reason = _required(reason, "followup.no_reason", REASON_MAX)
     prio = priority or call["priority"] or desk.config.default_priority
     callstate.check_transition(call["status"], callstate.TRANSFERRED, role=desk.role)
+    if call["escalated"] and priority and priority != call["priority"]:
+        desk.require("supervisor")  # an escalated complaint's priority is the supervisor's call
     now = desk.now()
     due = transfer_deadline(desk, department, priority=prio, hours=hours, start=now)
     values: dict[str, Any] = {

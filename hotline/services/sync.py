@@ -17,6 +17,7 @@ from typing import Any
 from hotline.errors import HotlineError, InputRefused, UsageError
 from hotline.paths import KEY_NAME
 from hotline.services.desk import Desk
+from hotline.services.training import refuse_sync
 from hotline.store import peers as peerbook
 from hotline.store.batch import apply_batch
 from hotline.store.bundle import SUFFIX, op_line, open_bundle, read_header, seal, write_file
@@ -156,6 +157,7 @@ def export_bundle(
         UsageError: neither or both of `out` and `to_dir`, or the folder does not exist.
         InputRefused: `bundle.write_failed` when the file could not be written and read back.
     """
+    refuse_sync(desk)  # drill ops never travel
     if (out is None) == (to_dir is None):
         raise UsageError("sync.out_or_dir")
     folder = to_dir if to_dir is not None else out.parent  # type: ignore[union-attr]
@@ -194,6 +196,7 @@ def import_bundle(
     Raises:
         InputRefused: the bundle was refused (the `bundle.*` key says why); nothing was written.
     """
+    refuse_sync(desk)  # drill ops never travel
     key = key if key is not None else site_key(desk)
     bundle = open_bundle(path, key, site_id(key))
     header = bundle.header
