@@ -121,7 +121,7 @@ def init(
     company: Annotated[str, typer.Option("--company", help="Company name read in the greeting.")],
     join: Annotated[Optional[Path], typer.Option("--join", help="Join a site with its key file.")] = None,
     folder: Annotated[Optional[Path], typer.Option("--dir", help="Put config, store and key in this folder.")] = None,
-    supervisor: Annotated[str, typer.Option("--supervisor", help="Code of the first supervisor.")] = "S01",
+    supervisor: Annotated[Optional[str], typer.Option("--supervisor", help="Code of the first supervisor (default S01; none when joining: the site's agents arrive with its first bundle).")] = None,
     name: Annotated[str, typer.Option("--name", help="Name of the first supervisor.")] = "",
     locale: Annotated[str, typer.Option("--locale", help="zh_CN or en.")] = "zh_CN",
     as_json: JsonOption = False,
@@ -129,7 +129,9 @@ def init(
     """Write hotline.toml, create the store and the site key, and the first supervisor."""
     from hotline.services.setup import init_desk
 
-    pin = _read_pin("HOTLINE_PIN", "cli.new_pin_prompt", confirm=True)
+    if supervisor is None and join is None:
+        supervisor = "S01"
+    pin = _read_pin("HOTLINE_PIN", "cli.new_pin_prompt", confirm=True) if supervisor else ""
     result = init_desk(
         desk=desk_code, company=company, folder=folder, join=join, supervisor=supervisor,
         supervisor_name=name, pin=pin, locale=locale, config_option=_options(ctx).config,
@@ -138,7 +140,7 @@ def init(
     if as_json:
         _emit_json(result)
     else:
-        typer.echo(_t("cli.init_done", **result))
+        typer.echo(_t("cli.init_done" if supervisor else "cli.join_done", **result))
 
 
 @agents_app.command("add")

@@ -198,3 +198,21 @@ def test_doctor_exits_2_when_state_differs_from_the_op_log(desk_dir: Path) -> No
     result = run(*_cfg(desk_dir), "doctor")
     assert result.code == 2
     assert "op-log" in result.out
+
+
+def test_a_joining_desk_gets_the_sites_agents_from_its_first_bundle(desk_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    d2 = tmp_path / "d2"
+    joined = run("init", "--desk", "D02", "--company", "示例电器", "--dir", str(d2),
+                 "--join", str(desk_dir / "site.key"))
+    assert joined.code == 0, joined.err
+    assert "hotline import" in joined.out
+    assert run(*_cfg(d2), "agents", "list", "--json").json() == []  # no second "S01"
+    bundle = tmp_path / "d1.hlbundle"
+    assert run(*_cfg(desk_dir), "export", "--out", str(bundle)).code == 0
+    assert run(*_cfg(d2), "import", str(bundle)).code == 0
+    assert [a["code"] for a in run(*_cfg(d2), "agents", "list", "--json").json()] == ["S01"]
+    add = run(*_cfg(d2), "agents", "add", "B01", "--name", "陈静", "--as", "S01",
+              env={"HOTLINE_PIN": "1234", "HOTLINE_NEW_PIN": "5678"})
+    assert add.code == 0, add.err
+    assert run(*_cfg(desk_dir), "digest").out != run(*_cfg(d2), "digest").out

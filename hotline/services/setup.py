@@ -20,7 +20,7 @@ def init_desk(
     company: str,
     folder: Path | None,
     join: Path | None,
-    supervisor: str,
+    supervisor: str | None,
     supervisor_name: str,
     pin: str,
     locale: str = "zh_CN",
@@ -34,7 +34,8 @@ def init_desk(
         UsageError: the desk exists already, or the configuration would be invalid.
         InputRefused: a bad PIN, supervisor code or key file.
     """
-    check_pin(pin)
+    if supervisor:
+        check_pin(pin)
     key = read_key_file(join) if join is not None else None
     if folder is not None:
         config_path = folder / CONFIG_NAME
@@ -57,8 +58,12 @@ def init_desk(
         store.set_meta("site_id", site_id(key))
         store.set_meta("desk", config.site.desk)
         owner = Desk(store=store, config=config)
-        name = supervisor_name or ("值班主管" if locale == "zh_CN" else "Supervisor")
-        add_agent(owner, supervisor, name=name, role="supervisor", pin=pin)
+        if supervisor:
+            # A desk joining a site makes no supervisor of its own unless asked: the site's
+            # agents arrive with its first bundle, and a second "S01" made here would fight
+            # the real one over its PIN after the next sync.
+            name = supervisor_name or ("值班主管" if locale == "zh_CN" else "Supervisor")
+            add_agent(owner, supervisor, name=name, role="supervisor", pin=pin)
         config_path.write_text(text, encoding="utf-8")
     except BaseException:
         store.close()
@@ -69,4 +74,4 @@ def init_desk(
         raise
     store.close()
     return {"config": str(config_path), "store": str(db_path), "key": str(key_path),
-            "site": site_id(key), "desk": config.site.desk, "supervisor": supervisor.upper()}
+            "site": site_id(key), "desk": config.site.desk, "supervisor": supervisor.upper() if supervisor else ""}
