@@ -30,8 +30,9 @@ class HotlineApp(DeskSession, App[None]):
     COMMANDS = App.COMMANDS | {_hotline_commands}
     TITLE = "hotline"
     BINDINGS = [
+        # The footer shows the keys of the job; quitting is in F1 help and the palette (a
+        # priority binding would come first in the footer and push F-keys off at 80 columns).
         Binding("f1,ctrl+g", "help", "keys.help", id="help", priority=True),
-        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
         Binding("f2,ctrl+n", "new_call", "keys.new_call", id="new-call"),
         Binding("f3,ctrl+l", "queues", "keys.queues", id="queues"),
         Binding("f4,ctrl+f", "search", "keys.search", id="search"),
@@ -42,6 +43,7 @@ class HotlineApp(DeskSession, App[None]):
                 id="site-notice"),
         Binding("f11,ctrl+backslash", "audit_log", "session.key_audit", id="audit-log"),
         Binding("f12,ctrl+y", "sign_out", "session.key_sign_out", id="sign-out"),
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True, show=False),
         Binding("ctrl+f12", "training_mode", "session.key_training", id="training-mode",
                 show=False),
         # Same keys for everyone else: a refusal that says why (see session.py).
