@@ -14,9 +14,10 @@ SMOKE = True
 
 def run() -> list[dict[str, Any]]:
     from bench.bigstore import big_store
-    from bench.process import first_frame
+    from bench.process import compile_sources, first_frame
 
     store = big_store(CALLS)
+    compile_sources()
     runs = 2 if SAMPLES >= 1000 else 1
     bare = min(first_frame("BareScreen", "bare").rss_kib for _ in range(runs))
     app = max(first_frame("QueuesScreen", "queues", str(store), keys="f3").rss_kib

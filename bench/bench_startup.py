@@ -20,10 +20,11 @@ SMOKE = True
 
 def run() -> list[dict[str, Any]]:
     from bench.bigstore import big_store
-    from bench.process import first_frame
+    from bench.process import compile_sources, first_frame
     from hotline.config import DEFAULT_CONFIG_PATH
 
     store = big_store(CALLS)
+    compile_sources()
     hotline = ("hotline", "--config", str(DEFAULT_CONFIG_PATH), "--db", str(store))
     runs = RUNS if SAMPLES >= 1000 else 1
     if runs > 1:  # warm the file cache for both

@@ -26,6 +26,20 @@ class Start:
     steadier than wall time on a busy machine, so it is reported beside it."""
 
 
+def compile_sources() -> None:
+    """Write the bytecode of hotline and of the benchmarks, as installing a package does.
+
+    The libraries in the venv were compiled when pip installed them; hotline, installed in
+    editable mode, is compiled by whichever process imports it first — or by every process when
+    PYTHONDONTWRITEBYTECODE is set (it is on some of our machines), which would charge the
+    compiler to hotline's start-up and not to the bare app's.
+    """
+    import compileall
+
+    for folder in ("hotline", "bench"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+
+
 def first_frame(screen: str, *app: str, keys: str = "") -> Start:
     """Start `app` (see `bench.first_frame`) and wait for the first frame of `screen`."""
     with tempfile.TemporaryDirectory() as tmp:
