@@ -20,7 +20,7 @@ from hotline.errors import HotlineError, NotAllowed, UsageError
 if TYPE_CHECKING:
     from hotline.services.desk import Desk
 
-from hotline.launch import ERROR_PREFIX, Options
+from hotline.launch import Options, errors_reported, report_error
 from hotline.launch import run_app as _run_app
 
 app = typer.Typer(
@@ -255,6 +255,36 @@ def _local_time(desk: Desk, text: str | None) -> str:
     return desk.local(from_text(text)).strftime("%Y-%m-%d %H:%M")
 
 
+@calls_app.command("import-csv")
+def calls_import_csv(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) with the header: phone, customer_name, product_model, symptom, description, category, priority, channel, started_at, status, department, reason.")],
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import the good rows, list the bad ones.")] = False,
+    as_agent: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import calls logged on paper or in a spreadsheet during an outage. Every row is checked
+    first; one bad row and nothing is imported (exit 2) unless --skip-bad."""
+    from hotline.services.csv_import import import_calls, read_file
+
+    text = read_file(file)
+    desk = _options(ctx).open_desk()
+    _sign_in(desk, as_agent)
+    report = import_calls(desk, text, skip_bad=skip_bad)
+    if as_json:
+        _emit_json(report.as_json())
+    else:
+        for bad in report.bad:
+            typer.echo(bad.describe())
+    if report.bad and not skip_bad:
+        report_error(_t("csv_import.refused", n=len(report.bad), good=report.good))
+        raise typer.Exit(2)
+    if not as_json:
+        typer.echo(_t("csv_import.done", n=len(report.imported)))
+        if report.bad:
+            typer.echo(_t("csv_import.skipped", n=len(report.bad)))
+
+
 @calls_app.command("show")
 def calls_show(
     ctx: typer.Context,
@@ -344,7 +374,9 @@ def search(
               c["customer_name"] or "", (c["symptom"] or "")[:24]] for c in found.calls],
         )
     if not found.customers and not found.calls:
-        typer.echo(_t("search.nothing", text=text.strip()))
+        from hotline.store.text import clean
+
+        typer.echo(_t("search.nothing", text=clean(text).strip()))
     if found.window:
         typer.echo(_t("search.recent", window=f"{found.window:,}"), err=True)
 
@@ -412,7 +444,7 @@ def _report_imports(reports: list[Any], as_json: bool) -> bool:
             typer.echo(_t("sync.clock_ahead", desk=desk_code, minutes=ahead_ms // 60_000), err=True)
     for r in reports:
         if r.error is not None:
-            _error(r.error.message())
+            report_error(r.error.message())
     return len(done) != len(reports)
 
 
@@ -473,7 +505,7 @@ def sync(
     if as_json:
         _emit_json(report.as_json())
         for r in report.refused:
-            _error(r.error.message() if r.error else "")
+            report_error(r.error.message() if r.error else "")
     else:
         _report_imports(report.imported, False)
         if report.skipped:
@@ -571,29 +603,20 @@ def main(argv: list[str] | None = None) -> None:
     from typer.exceptions import TyperException
 
     command = typer.main.get_command(app)
-    try:
-        # Outside standalone mode a command's `typer.Exit(n)` comes back as the return value.
-        code = command.main(args=argv, prog_name="hotline", standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except TyperException as exc:  # usage errors: unknown option, missing argument…
-        if type(exc).__name__ == "NoArgsIsHelpError":  # `hotline agents` alone: show its help
-            typer.echo(exc.format_message())
-            sys.exit(0)
-        _error(exc.format_message())
-        sys.exit(1)
-    except HotlineError as exc:
-        _error(exc.message())
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence: never a traceback in front of a user
-        _error(_t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
-        sys.exit(1)
+    with errors_reported():
+        try:
+            # Outside standalone mode a command's `typer.Exit(n)` comes back as the return value.
+            code = command.main(args=argv, prog_name="hotline", standalone_mode=False)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.exit(1)
+        except TyperException as exc:  # usage errors: unknown option, missing argument…
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `hotline agents` alone: its help
+                typer.echo(exc.format_message())
+                sys.exit(0)
+            report_error(exc.format_message())
+            sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(ERROR_PREFIX + message.strip().splitlines()[0] + "\n")

@@ -13,20 +13,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from hotline.i18n import t
+from hotline.widgets.keys import hotline_keys
 
 
 class HotlineCommands(Provider):
     """The hotline actions available on the screen the palette was opened over."""
 
     def _commands(self) -> Iterator[tuple[str, str, str, DOMNode]]:
-        seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if not binding.id or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
+        for binding, node in hotline_keys(self.screen):
             keys = self.app.get_key_display(binding)
-            yield binding.description, binding.action, keys, active.node
+            yield binding.description, binding.action, keys, node
 
     async def discover(self) -> Hits:
         for name, action, keys, node in self._commands():

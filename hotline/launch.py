@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,20 +109,32 @@ def main(argv: list[str] | None = None) -> None:
 
         cli_main(args)
         return
-    try:
+    with errors_reported():
         run_app(options.open_desk(), signed_in=False)
-    except HotlineError as exc:
-        _error(exc.message())
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence: never a traceback in front of a user
-        from hotline.i18n import t
-
-        _error(t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
-        sys.exit(1)
     sys.exit(0)
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(ERROR_PREFIX + message.strip().splitlines()[0] + "\n")
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """Every failure inside becomes one line `hotline: error: …` on stderr and the exit code of
+    its kind (DESIGN.md section 8), never a traceback in front of a user."""
+    try:
+        yield
+    except HotlineError as exc:
+        report_error(exc.message())
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence
+        from hotline.i18n import t
+
+        report_error(t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
+        sys.exit(1)
+
+
+def report_error(message: str) -> None:
+    """One error line; control characters of an echoed value never reach the terminal raw."""
+    from hotline.store.text import clean
+
+    lines = clean(message).strip().splitlines() or [""]
+    sys.stderr.write(ERROR_PREFIX + lines[0] + "\n")

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 from hotline.i18n import t
-from hotline.widgets.keys import localized
+from hotline.widgets.keys import hotline_keys, localized
 
 
 @localized
@@ -40,13 +40,6 @@ class HelpModal(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_column(t("help.key"), key="key")
         table.add_column(t("help.action"), key="action")
-        seen: set[str] = set()
-        for active in self._for.active_bindings.values():
-            binding = active.binding
-            # Only hotline's own bindings (they all have ids): the editing keys of Textual's
-            # widgets are what any text box does, and would bury the call-desk keys.
-            if not binding.id or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
+        for binding, _node in hotline_keys(self._for):
             table.add_row(Text(self.app.get_key_display(binding)), Text(binding.description))
         table.focus()

@@ -25,17 +25,3 @@ def ensure_customer(desk: Desk, raw_phone: str, name: str = "") -> dict[str, Any
     elif name.strip() and name.strip() != (current["name"] or ""):
         desk.store.write(desk.agent, "customer", cid, {"name": name.strip()})
     return desk.store.get("customer", cid) or {}
-
-
-def find_by_phone_prefix(desk: Desk, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Customers whose stored phone starts with what was typed so far (national or +86 form)."""
-    digits = "".join(ch for ch in prefix if ch.isdigit())
-    if not digits:
-        return []
-    if not prefix.strip().startswith("+"):
-        digits = "86" + digits.lstrip("0") if digits.startswith("0") else "86" + digits
-    low = "+" + digits
-    return desk.store.query(
-        "SELECT * FROM customers WHERE phone >= ? AND phone < ? ORDER BY phone LIMIT ?",
-        (low, low + "~", limit),
-    )

@@ -26,7 +26,7 @@ from hotline.services.calendar import is_working_time
 from hotline.services.calls import INTAKE_FIELDS, CallIntake, reserve_number, take_call
 from hotline.services.clock import from_text, to_text
 from hotline.services.desk import Desk
-from hotline.services.phones import normalize_phone
+from hotline.services.phones import normalize_phone, stored_prefix
 from hotline.store import drafts as draft_store
 from hotline.store import queries
 from hotline.store.ids import customer_id
@@ -378,16 +378,6 @@ def _model_key(model: str) -> str:
     return re.sub(r"[\s\-_/.]", "", model).upper()
 
 
-def _prefix(text: str) -> str:
-    raw = text.strip()
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if raw.startswith("+"):
-        return "+" + digits
-    return "+86" + (digits[1:] if digits.startswith("0") else digits)
-
-
 def _tags(value: object) -> list[str]:
     if isinstance(value, str) and value:
         try:
@@ -413,7 +403,7 @@ def lookup_caller(desk: Desk, phone_text: str, product_model: str = "") -> Calle
         phone = normalize_phone(phone_text)
     except InputRefused:
         if digits >= PREFIX_MIN_DIGITS:
-            rows = queries.customers_by_phone_prefix(desk.store, _prefix(phone_text), PREFIX_ROWS)
+            rows = queries.customers_by_phone_prefix(desk.store, stored_prefix(phone_text), PREFIX_ROWS)
             result.candidates = [{**row, "tags": _tags(row.get("tags"))} for row in rows]
         return result
     result.phone = phone.stored

@@ -68,3 +68,15 @@ def display(e164: str) -> str:
     number, _, ext = e164.partition(";ext=")
     digits = Phone(number).national_digits if number.startswith("+") else number
     return f"{digits} ext {ext}" if ext else digits
+
+
+def stored_prefix(typed: str) -> str:
+    """The beginning of a stored (E.164) number from the digits typed so far, for lookups as
+    the agent types: `021…` is `+8621…`, `138…` is `+86138…`, `0086…` and `+…` are kept."""
+    raw = typed.strip()
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if raw.startswith("+"):
+        return "+" + digits
+    return "+86" + (digits[1:] if digits.startswith("0") else digits)

@@ -26,7 +26,7 @@ from typing import Any
 
 from hotline.errors import InputRefused
 from hotline.services.desk import Desk
-from hotline.services.phones import normalize_phone
+from hotline.services.phones import normalize_phone, stored_prefix
 from hotline.store import search_queries as sq
 from hotline.store.ids import customer_id
 from hotline.store.text import clean
@@ -125,7 +125,7 @@ def _by_phone(desk: Desk, text: str, query: str, digits: str, limit: int
     prefix_ids: list[str] = []
     if len(digits) >= PREFIX_MIN_DIGITS:
         seen = {c["id"] for c in customers}
-        for row in sq.customers_by_phone_prefix(store, _phone_prefix(query), limit + 1):
+        for row in sq.customers_by_phone_prefix(store, stored_prefix(query), limit + 1):
             if row["id"] not in seen:
                 customers.append(row)
                 prefix_ids.append(row["id"])
@@ -177,15 +177,6 @@ def _terms(query: str) -> list[str]:
     return list(seen)
 
 
-def _phone_prefix(query: str) -> str:
-    """The beginning of a stored (E.164) number from what was typed: `021…` is `+8621…`."""
-    raw = query.strip()
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if raw.startswith("+"):
-        return "+" + digits
-    return "+86" + (digits[1:] if digits.startswith("0") else digits)
 
 
 def _customers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

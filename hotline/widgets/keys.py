@@ -9,11 +9,13 @@ place that touches Textual's merged-bindings cache, pinned with `textual==8.2.8`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TypeVar
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 from hotline.i18n import t
 
@@ -42,3 +44,19 @@ def relabel() -> None:
     """Translate every `@localized` class's bindings into the current locale."""
     for cls in _REGISTRY:
         _translate(cls)
+
+
+def hotline_keys(screen: Screen[object]) -> Iterator[tuple[Binding, DOMNode]]:
+    """The keys of `screen` that hotline defines (they all have ids), once per action, with
+    the node that handles each: what F1 help and the command palette list.
+
+    The editing keys of Textual's own widgets are left out: they are what any text box does,
+    and would bury the call-desk keys.
+    """
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.id or not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        yield binding, active.node
