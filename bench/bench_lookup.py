@@ -20,8 +20,8 @@ SEED = 4
 
 
 def run() -> list[dict[str, Any]]:
-    from hotline.services.intake import _prefix, lookup_caller
-    from hotline.services.phones import Phone
+    from hotline.services.intake import lookup_caller
+    from hotline.services.phones import Phone, stored_prefix
 
     desk = open_desk()
     store = desk.store
@@ -39,7 +39,7 @@ def run() -> list[dict[str, Any]]:
 
     floor = time_calls(lambda text: store.query(
         "SELECT id, phone, name, tags FROM customers WHERE phone >= ? AND phone < ? "
-        "ORDER BY phone LIMIT 5", (_prefix(text), _prefix(text) + "~")), texts)
+        "ORDER BY phone LIMIT 5", (stored_prefix(text), stored_prefix(text) + "~")), texts)
     took = time_calls(lambda text: lookup_caller(desk, text), texts)
     p50, p95 = p50_p95(took)
     store.close()
