@@ -28,6 +28,7 @@ from hotline.store.oplog import (
     entity_of,
     merge_field,
     to_column,
+    value_text,
 )
 from hotline.store.schema import ENTITIES, JSON_FIELDS, SCHEMA_VERSION, Entity, migrations
 from hotline.store.text import clean_value
@@ -158,19 +159,44 @@ class Store:
                 self.conn.execute(f"SAVEPOINT {name}")
                 try:
                     yield
+                except sqlite3.OperationalError as exc:
+                    self._rollback_to(name)
+                    raise self._refusal(exc) from exc
                 except BaseException:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                    self._rollback_to(name)
                     raise
                 self.conn.execute(f"RELEASE {name}")
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    self.conn.execute("ROLLBACK")
+                raise self._refusal(exc) from exc
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+
+    def _rollback_to(self, name: str) -> None:
+        """Undo a savepoint, unless SQLite already undid the whole transaction (disk full)."""
+        if self.conn.in_transaction:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+
+    def _refusal(self, exc: sqlite3.OperationalError) -> Exception:
+        """A write the disk or the file refused, as a message a person can act on."""
+        text = str(exc).lower()
+        where = str(self.path or ":memory:")
+        if "full" in text:
+            return UsageError("storage.disk_full", path=where)
+        if "readonly" in text:
+            return UsageError("error.store_readonly", path=where)
+        if "locked" in text or "busy" in text:
+            return UsageError("error.store_locked")
+        return exc
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
         """Rows of a read query as dicts."""
@@ -419,7 +445,7 @@ def _bulk_rows(kind_name: str, entity_ops: dict[str, list[Op]]) -> Iterator[list
             row = [entity_id, *map(ops[0].value.get, fields)]
             for i in json_at:
                 if row[i] is not None:
-                    row[i] = dumps(row[i])
+                    row[i] = value_text(row[i])
             yield row
             continue
         # Per field: the op ids that ops of that field list in `prev` (not heads), then the
