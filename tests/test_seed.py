@@ -159,6 +159,16 @@ def test_today_has_open_calls(big: Desk) -> None:
     assert big.store.scalar("SELECT min(started_at) FROM calls") >= "2025-03-11"
 
 
+def test_nothing_happens_after_the_end() -> None:
+    """Callers who call again and again near the end (a short period, few callers) still call
+    before it, and nothing of their calls' lives comes later."""
+    desk = make_desk()
+    seed_store(desk, calls=400, customers=8, days=2, seed=4)
+    assert desk.store.scalar("SELECT max(started_at) FROM calls") <= to_text(END)
+    newest = desk.store.scalar("SELECT max(hlc) FROM ops")
+    assert wall_ms(newest) <= END.timestamp() * 1000
+
+
 def test_call_numbers_are_unique_per_desk_and_local_day(big: Desk) -> None:
     rows = big.store.query("SELECT number, desk, started_at FROM calls ORDER BY number")
     numbers = [r["number"] for r in rows]
@@ -277,6 +287,26 @@ def test_each_record_is_one_create_op(big: Desk) -> None:
     for table in ("customers", "transfers", "followups", "notes", "calls"):
         assert store.scalar(f"SELECT count(*) FROM {table}") == store.scalar(
             f"SELECT count(*) FROM ops WHERE field = '*' AND entity_id IN (SELECT id FROM {table})")
+
+
+def test_records_are_made_with_sorted_keys() -> None:
+    """Only speed depends on it (`dumps` sorts anyway): sorting sorted keys is quick."""
+    from hotline.services import seed
+
+    desk = make_desk()
+    made = []
+    original = seed.new_entity_rows
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(seed, "new_entity_rows", lambda ops: made.extend(ops) or original(ops))
+        seed_store(desk, calls=300, seed=2)
+
+    def is_sorted(value: object) -> bool:
+        return not isinstance(value, dict) or (
+            list(value) == sorted(value) and all(map(is_sorted, value.values())))
+
+    creates = [op for op in made if op.field == CREATE]
+    assert {op.entity for op in creates} == {"customer", "call", "transfer", "followup", "note"}
+    assert all(is_sorted(op.value) for op in creates)
 
 
 def test_a_few_confirmed_key_fields_are_corrected_later(big: Desk) -> None:

@@ -90,8 +90,8 @@ def dumps(value: Any) -> str:
 
 
 def value_text(value: Any) -> str:
-    """`dumps(value)`, with the plain values most ops hold (text, integers, null) done directly
-    (`json` writes them exactly so)."""
+    """`dumps(value)`, with the plain values most ops hold (text, integers, null, empty objects)
+    done directly (`json` writes them exactly so)."""
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
@@ -99,6 +99,8 @@ def value_text(value: Any) -> str:
         return int.__repr__(value)
     if value is None:
         return "null"
+    if not value and (kind is dict or kind is list):
+        return "{}" if kind is dict else "[]"
     return _ENCODE(value)
 
 
