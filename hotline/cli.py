@@ -140,6 +140,9 @@ def init(
     if as_json:
         _emit_json(result)
     else:
+        from hotline.i18n import set_locale
+
+        set_locale(locale)  # the new desk's language, not the one of whatever config was near
         typer.echo(_t("cli.init_done" if supervisor else "cli.join_done", **result))
 
 

@@ -216,3 +216,9 @@ def test_a_joining_desk_gets_the_sites_agents_from_its_first_bundle(desk_dir: Pa
               env={"HOTLINE_PIN": "1234", "HOTLINE_NEW_PIN": "5678"})
     assert add.code == 0, add.err
     assert run(*_cfg(desk_dir), "digest").out != run(*_cfg(d2), "digest").out
+
+
+def test_init_answers_in_the_new_desks_language(tmp_path: Path) -> None:
+    result = run("init", "--desk", "D01", "--company", "Acme", "--dir", str(tmp_path / "d"),
+                 "--locale", "en", env={"HOTLINE_PIN": "1234"})
+    assert result.code == 0 and result.out.startswith("Desk D01 is ready")
