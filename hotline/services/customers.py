@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hotline.services.desk import Desk
@@ -25,3 +26,14 @@ def ensure_customer(desk: Desk, raw_phone: str, name: str = "") -> dict[str, Any
     elif name.strip() and name.strip() != (current["name"] or ""):
         desk.store.write(desk.agent, "customer", cid, {"name": name.strip()})
     return desk.store.get("customer", cid) or {}
+
+
+def parse_tags(value: object) -> list[str]:
+    """A customer's tags as stored (a JSON list; older or hand-made rows may hold plain text)."""
+    if isinstance(value, str) and value:
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return [str(x) for x in parsed] if isinstance(parsed, list) else [str(parsed)]
+    return []

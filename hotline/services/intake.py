@@ -26,6 +26,7 @@ from hotline.services.calendar import is_working_time
 from hotline.services.calls import INTAKE_FIELDS, CallIntake, reserve_number, take_call
 from hotline.services.clock import from_text, to_text
 from hotline.services.desk import Desk
+from hotline.services.customers import parse_tags
 from hotline.services.phones import normalize_phone, stored_prefix
 from hotline.store import drafts as draft_store
 from hotline.store import queries
@@ -378,16 +379,6 @@ def _model_key(model: str) -> str:
     return re.sub(r"[\s\-_/.]", "", model).upper()
 
 
-def _tags(value: object) -> list[str]:
-    if isinstance(value, str) and value:
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return [str(x) for x in parsed] if isinstance(parsed, list) else [str(parsed)]
-    return []
-
-
 def lookup_caller(desk: Desk, phone_text: str, product_model: str = "") -> CallerLookup:
     """Who is calling: the customer, their calls, an open call, a repeat-caller mark.
 
@@ -404,7 +395,7 @@ def lookup_caller(desk: Desk, phone_text: str, product_model: str = "") -> Calle
     except InputRefused:
         if digits >= PREFIX_MIN_DIGITS:
             rows = queries.customers_by_phone_prefix(desk.store, stored_prefix(phone_text), PREFIX_ROWS)
-            result.candidates = [{**row, "tags": _tags(row.get("tags"))} for row in rows]
+            result.candidates = [{**row, "tags": parse_tags(row.get("tags"))} for row in rows]
         return result
     result.phone = phone.stored
     customer = queries.customer_by_id(desk.store, customer_id(phone.e164))
@@ -414,7 +405,7 @@ def lookup_caller(desk: Desk, phone_text: str, product_model: str = "") -> Calle
         customer = queries.customer_by_id(desk.store, customer["merged_into"]) or customer
     if customer is None:
         return result
-    customer = {**customer, "tags": _tags(customer.get("tags"))}
+    customer = {**customer, "tags": parse_tags(customer.get("tags"))}
     result.customer = customer
     result.calls = queries.calls_of_customer(desk.store, customer["id"], HISTORY_ROWS)
     result.call_count = (len(result.calls) if len(result.calls) < HISTORY_ROWS

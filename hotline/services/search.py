@@ -18,7 +18,6 @@ once; `search` returns the finished results.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from typing import Any
 
 from hotline.errors import InputRefused
 from hotline.services.desk import Desk
+from hotline.services.customers import parse_tags
 from hotline.services.phones import normalize_phone, stored_prefix
 from hotline.store import search_queries as sq
 from hotline.store.ids import customer_id
@@ -181,19 +181,9 @@ def _terms(query: str) -> list[str]:
 
 def _customers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
-        row["tags"] = _tags(row.get("tags"))
+        row["tags"] = parse_tags(row.get("tags"))
         row["call_count"] = int(row.get("call_count") or 0)
     return rows
-
-
-def _tags(value: object) -> list[str]:
-    if isinstance(value, str) and value:
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return [str(x) for x in parsed] if isinstance(parsed, list) else [str(parsed)]
-    return []
 
 
 def _with_calls(part: SearchResults, calls: list[dict[str, Any]], limit: int, *,

@@ -405,6 +405,23 @@ class Store:
             if batch:
                 self._rebuild_entity(batch)
 
+    def rebuilt_digest(self) -> str:
+        """The digest a rebuild from the op log would give, leaving the store as it was (the
+        rebuild runs in a transaction that is rolled back): `doctor` compares it with `digest`."""
+
+        class _Undo(Exception):
+            pass
+
+        rebuilt = ""
+        try:
+            with self.transaction():
+                self.rebuild()
+                rebuilt = self.digest()
+                raise _Undo
+        except _Undo:
+            pass
+        return rebuilt
+
     def _rebuild_entity(self, ops: list[Op]) -> None:
         for entity in {op.entity for op in ops if op.entity in ENTITIES}:
             names = {f for op in ops if op.entity == entity for f in op.fields()}
