@@ -25,7 +25,7 @@ from typing import Any
 from hotline.errors import InputRefused
 from hotline.store import hlc as hlc_clock
 from hotline.store.bundle import paused_gc
-from hotline.store.core import ApplyResult, Store
+from hotline.store.core import ApplyResult, Store, insert_state_rows
 from hotline.store.oplog import CREATE, OP_COLUMNS, FieldState, Op, dumps, to_column
 from hotline.store.schema import ENTITIES
 
@@ -254,13 +254,8 @@ def apply_batch(
                 if row is not None:
                     rows[entity].append(row)
         for entity, entity_rows in rows.items():
-            kind = ENTITIES[entity]
-            cols = ("id", *kind.fields)
-            store.conn.executemany(
-                f"INSERT INTO {kind.table} ({', '.join(cols)}) "
-                f"VALUES ({', '.join('?' * len(cols))})",
-                entity_rows,
-            )
+            # In one statement per table: the calls' full-text trigger flushes per statement.
+            insert_state_rows(store, ENTITIES[entity], entity_rows)
         if new_conflicts:
             store.conn.executemany(
                 "INSERT OR REPLACE INTO conflicts(entity, entity_id, field, heads, vals) "

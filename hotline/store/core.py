@@ -484,7 +484,7 @@ def _bulk_rows(kind_name: str, entity_ops: dict[str, list[Op]]) -> Iterator[list
                             else None for name in fields)]
 
 
-def _insert_rows(store: Store, kind: Entity, rows: Iterable[Sequence[Any]]) -> None:
+def insert_state_rows(store: Store, kind: Entity, rows: Iterable[Sequence[Any]]) -> None:
     """Insert state rows of new records. A table with triggers (the calls' full-text index) is
     filled from a temporary copy in one statement: FTS5 writes its pending terms to disk at
     every statement that fires its trigger, so row by row costs four times as much."""
@@ -594,7 +594,7 @@ def insert_new_entities(store: Store, rows: NewEntities) -> None:
             rows.op_rows,
         )
         for kind_name, state in rows.state_rows.items():
-            _insert_rows(store, ENTITIES[kind_name], state)
+            insert_state_rows(store, ENTITIES[kind_name], state)
         if rows.newest:
             last = int(store.meta("hlc", "0") or 0)
             store.conn.execute(
