@@ -7,57 +7,16 @@ caller, kill the process without warning, look in the store, start again, resume
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux"),
-]
+from tests.tmux import Tmux, needs_tmux
 
-
-class Tmux:
-    def __init__(self, command: str) -> None:
-        self.name = f"hl-kill-{uuid.uuid4().hex[:8]}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30",
-                        command], check=True)
-
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
-                              capture_output=True, text=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def pid(self) -> int:
-        out = subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
-                             capture_output=True, text=True, check=True).stdout
-        return int(out.strip())
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> None:
-        wait_until(lambda: text in self.screen(), timeout, f"{text!r} on screen:\n{{}}",
-                   self.screen)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
-def wait_until(done: Callable[[], bool], timeout: float, message: str,
-               detail: Callable[[], str] = lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if done():
-            return
-        time.sleep(0.2)
-    pytest.fail(message.format(detail()))
+pytestmark = [pytest.mark.e2e, needs_tmux]
 
 
 def sign_in(tmux: Tmux) -> None:
@@ -75,7 +34,7 @@ def test_kill_9_mid_call_loses_nothing_and_the_draft_is_offered(desk_dir: Path) 
 
     command = (f"cd {desk_dir} && TEXTUAL_DISABLE_KITTY_KEY=1 exec {sys.executable} -m hotline "
                f"--config {desk_dir / 'hotline.toml'}")
-    first = Tmux(command)
+    first = Tmux(command, prefix="hl-kill")
     try:
         sign_in(first)
         first.wait_for("今日来电")
@@ -97,7 +56,7 @@ def test_kill_9_mid_call_loses_nothing_and_the_draft_is_offered(desk_dir: Path) 
     assert (draft.intake.phone, draft.intake.customer_name, draft.intake.product_model) == (
         "13800138000", "张三", "KFR-35GW")
 
-    again = Tmux(command)
+    again = Tmux(command, prefix="hl-kill")
     try:
         sign_in(again)
         again.wait_for(draft.intake.number)  # "you have an unsaved call D01-…: resume?"

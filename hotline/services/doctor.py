@@ -20,7 +20,7 @@ def run_checks(desk: Desk) -> list[dict[str, Any]]:
     checks.append({"name": "search-index", "ok": bool(fts),
                    "detail": "in step with calls" if fts else "out of step with calls"})
     checks.append(_state_matches_log(desk))
-    last = int(store.meta("hlc", "0") or 0)
+    last = store.last_hlc()
     skew_s = (wall_ms(last) - int(desk.now().timestamp() * 1000)) / 1000
     checks.append({
         "name": "clock", "ok": skew_s < 600,

@@ -23,7 +23,6 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from hotline.errors import InputRefused
-from hotline.store import hlc as hlc_clock
 from hotline.store.bundle import paused_gc
 from hotline.store.core import ApplyResult, Store, insert_state_rows
 from hotline.store.oplog import CREATE, OP_COLUMNS, FieldState, Op, dumps, to_column
@@ -271,11 +270,6 @@ def apply_batch(
         result.conflicts = max(0, int(store.scalar("SELECT count(*) FROM conflicts") or 0) - before)
         newest = max(op.hlc for op in fresh)
         if newest:
-            last = int(store.meta("hlc", "0") or 0)
-            store.conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(hlc_clock.observe(last, newest, store.clock)),),
-            )
+            store.observe_hlc(newest)
         result.entities = set(touched)
     return result

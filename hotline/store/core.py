@@ -233,14 +233,25 @@ class Store:
     # -- writing shared state --------------------------------------------------------------
 
     def _next_hlc(self) -> int:
-        last = int(self.meta("hlc", "0") or 0)
-        nxt = hlc_clock.tick(last, self.clock)
+        nxt = hlc_clock.tick(self.last_hlc(), self.clock)
+        self.save_hlc(nxt)
+        return nxt
+
+    def last_hlc(self) -> int:
+        """The newest HLC this store has issued or seen (desk-local, in `meta`)."""
+        return int(self.meta("hlc", "0") or 0)
+
+    def save_hlc(self, value: int) -> None:
+        """Record the store's HLC; call inside the write transaction that used it."""
         self.conn.execute(
             "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(nxt),),
+            (str(value),),
         )
-        return nxt
+
+    def observe_hlc(self, received: int) -> None:
+        """Move the clock past ops received from other desks, bounded against a fast desk."""
+        self.save_hlc(hlc_clock.observe(self.last_hlc(), received, self.clock))
 
     def _next_seq(self) -> int:
         last = self.scalar("SELECT max(seq) FROM ops WHERE desk = ?", (self.desk,))
@@ -331,12 +342,7 @@ class Store:
                 self._materialize(entity, entity_id, self.ops_of(entity_id), names)
             result.conflicts = max(0, self.scalar("SELECT count(*) FROM conflicts") - before)
             if newest:
-                last = int(self.meta("hlc", "0") or 0)
-                self.conn.execute(
-                    "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (str(hlc_clock.observe(last, newest, self.clock)),),
-                )
+                self.observe_hlc(newest)
         result.entities = set(touched)
         return result
 
@@ -596,9 +602,4 @@ def insert_new_entities(store: Store, rows: NewEntities) -> None:
         for kind_name, state in rows.state_rows.items():
             insert_state_rows(store, ENTITIES[kind_name], state)
         if rows.newest:
-            last = int(store.meta("hlc", "0") or 0)
-            store.conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(max(last, rows.newest)),),
-            )
+            store.save_hlc(max(store.last_hlc(), rows.newest))
