@@ -297,7 +297,8 @@ def test_records_are_made_with_sorted_keys() -> None:
     made = []
     original = seed.new_entity_rows
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(seed, "new_entity_rows", lambda ops: made.extend(ops) or original(ops))
+        patch.setattr(seed, "new_entity_rows",
+                      lambda ops, **kw: made.extend(ops) or original(ops, **kw))
         seed_store(desk, calls=300, seed=2)
 
     def is_sorted(value: object) -> bool:
@@ -432,3 +433,16 @@ def test_descriptions_read_as_chinese(big: Desk) -> None:
         assert marks["product_model"]["value"] == r["product_model"] or r["id"] in corrected
     models = {r["product_model"] for r in big.store.query("SELECT product_model FROM calls")}
     assert any(m.startswith("KFR-") for m in models) and any(m.startswith("BCD-") for m in models)
+
+
+def test_values_are_stored_as_canonical_json(big: Desk) -> None:
+    """The seed writes its objects with orjson: the text must be what `oplog.dumps` writes, or
+    digests and bundles of seeded stores would differ from those of the services' ops."""
+    from hotline.store.oplog import dumps
+
+    rows = big.store.conn.execute("SELECT value FROM ops WHERE value LIKE '{%'").fetchall()
+    assert len(rows) > 2000
+    assert all(text == dumps(json.loads(text)) for (text,) in rows)
+    states = big.store.conn.execute(
+        "SELECT confirmations, extra FROM calls WHERE confirmations != '{}'").fetchall()
+    assert states and all(t == dumps(json.loads(t)) for row in states for t in row if t)

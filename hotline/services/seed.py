@@ -29,42 +29,52 @@ clocks are `hlc.pack(ms, counter)` of each record's moment, sequence numbers con
 desk's, times are `clock.to_text` UTC text.
 
 The same `seed` gives the same ops, ids included (ULIDs from the record's moment and the seeded
-generator), so seeding a store twice changes nothing: calls whose id already has ops are
-skipped, and a caller already in the store is reused, never created again. Ops go to the store
-in batches through its bulk path for records it has never seen (`new_entity_rows`, then
-`insert_new_entities`); into a store file without calls yet, a forked child makes the next
-batch's rows while this process writes the last, so making (Python) and writing (SQLite) each
-take a core.
+generators), so seeding a store twice changes nothing: calls whose id already has ops are
+skipped, and a caller already in the store is reused, never created again.
+
+Calls are made in `LANES` lanes by caller, each with its own generator (a call depends only on
+its caller's history), and numbered together afterwards in the order they start (`_finish`).
+Ops go to the store in batches through its bulk path for records it has never seen
+(`new_entity_rows`, then `insert_new_entities`). Into a store file without calls yet, each lane
+is made by a forked child while this process writes the last batch, and the store's indexes
+are built once at the end (`store.bulk_load`): a million calls take about two minutes on two
+cores instead of eight.
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import gc
 import multiprocessing
 import random
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from hotline.services import callstate
 from hotline.services import seed_data as data
 from hotline.services.calendar import intervals
 from hotline.services.desk import Desk
 from hotline.services.followup import transfer_deadline
+from hotline.store.bulk_load import bulk_load
 from hotline.store.core import NewEntities, insert_new_entities, new_entity_rows
 from hotline.store.hlc import pack
 from hotline.store.ids import call_number, customer_id
-from hotline.store.oplog import CREATE, Op
+from hotline.store.oplog import CREATE, Op, value_text
 from hotline.store.schema import ENTITIES
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 DEFAULT_AGENTS: dict[str, tuple[str, ...]] = {"D01": ("A01", "A02", "A03"), "D02": ("B01", "B02")}
 """Agents per desk when the caller names none; a desk's last agent takes its after-hours calls."""
@@ -73,8 +83,14 @@ BATCH_CALLS = 20_000
 """Calls written per transaction (with their customers, transfers, follow-ups and notes)."""
 
 PARALLEL_CALLS = 2 * BATCH_CALLS
-"""From this many calls into a fresh store file, a child process makes the batches while this
+"""From this many calls into a fresh store file, child processes make the batches while this
 one writes them (`_made_by_a_child`); fewer are made here, between writes."""
+
+LANES = 2
+"""Calls are made in two lanes, by caller (customer index modulo LANES), each drawing from its
+own seeded generator: what a call becomes depends only on its caller's earlier calls, so two
+processes can make the lanes at once. The data depends on LANES, never on the machine or on
+whether the lanes ran in parallel."""
 
 CUSTOMERS_PER_CALL = 0.3
 """Customers made per call when `customers` is not given (1,000,000 calls: 300,000 callers)."""
@@ -92,6 +108,17 @@ CORRECTED_SHARE = 0.035
 # is sorted already is a third of the time of encoding a call.
 FOLLOWUP_FIELDS = tuple(sorted(ENTITIES["followup"].fields))
 NOTE_FIELDS = tuple(sorted(ENTITIES["note"].fields))
+_NUMBER_COLUMN = 1 + ENTITIES["call"].fields.index("number")
+"""Where a call's state row holds its number (after the id)."""
+
+
+def _json_text(value: Any) -> str:
+    """`oplog.value_text`, with objects written by orjson: the same canonical text (sorted
+    keys, no spaces, text as is) for the plain values a seed holds, four times as fast, which
+    is a sixth of the time of making a call."""
+    if type(value) is dict and value:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    return value_text(value)
 
 _NEXT_STRETCH_DAYS = 30
 """How far ahead the start of working time is looked for (a long holiday)."""
@@ -173,6 +200,18 @@ def seed_store(
 
 
 @dataclass
+class _Made:
+    """One lane's share of a batch: its calls' rows, not numbered yet."""
+
+    done: int
+    """Calls of the schedule made so far, this batch's included."""
+    heads: list[tuple[int, str, int, str, int, bool]]
+    """Per group, in the lane's order: (place in the schedule, desk, day index, call id or "",
+    how many of `rows.op_rows` are its ops, whether it creates its customer)."""
+    rows: NewEntities | None
+
+
+@dataclass
 class _Batch:
     """The rows of a batch of calls, ready for the store, and what they hold."""
 
@@ -184,19 +223,24 @@ class _Batch:
     ops: int = 0
 
 
-def _made_by_a_child(batches: Iterator[_Batch]) -> Iterator[_Batch]:
-    """`batches`, made by a forked copy of this process while this one writes the last batch.
+def _made_by_a_child(made: Iterator[_Made]) -> Iterator[_Made]:
+    """`made`, made by a forked copy of this process (started now) while this one writes.
 
     Making a call's rows is Python (the GIL: a thread would not help), writing them is mostly
-    SQLite; apart, the two take the machine's two cores. The child never touches the store
-    (`_Seeder` reads everything it needs first); the pipe holds it one batch ahead.
+    SQLite; each lane in a child of its own and the writer here share the machine's cores.
+    The child never touches the store (`_Seeder` reads everything it needs first); the pipe
+    holds it one batch ahead.
     """
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_send_batches, args=(batches, sending), daemon=True,
+    child = context.Process(target=_send_batches, args=(made, sending), daemon=True,
                             name="hotline-seed")
     child.start()
     sending.close()
+    return _received(child, receiving)
+
+
+def _received(child: BaseProcess, receiving: Connection) -> Iterator[_Made]:
     try:
         while True:
             try:
@@ -216,10 +260,10 @@ def _made_by_a_child(batches: Iterator[_Batch]) -> Iterator[_Batch]:
             child.join()
 
 
-def _send_batches(batches: Iterator[_Batch], sending: Connection) -> None:
+def _send_batches(made: Iterator[_Made], sending: Connection) -> None:
     """The child's work: make every batch and send it; a failure is sent as its traceback."""
     try:
-        for batch in batches:
+        for batch in made:
             sending.send(("batch", batch))
         sending.send(("done", None))
     except BrokenPipeError:
@@ -402,6 +446,8 @@ class _Group:
     key: str
     """The id that tells whether the group is already in the store (its call, or customer)."""
     specs: list[tuple[Any, ...]]
+    k: int = 0
+    """Its place in the schedule (a customer nobody calls: before every call)."""
     call_value: dict[str, Any] | None = None
     desk: str = ""
     day: int = 0
@@ -437,7 +483,13 @@ class _Seeder:
         self.desk = desk
         self.store = desk.store
         self.config = config = desk.config
+        self.seed = seed
         self.rng = rng = random.Random(seed)
+        self._weights: dict[str, tuple[tuple[Any, ...], tuple[float, ...]]] = {}
+        """Every picker's items and weights, to make it again for a lane (`_lane`)."""
+        self.index = -1
+        """Which lane this is (-1: the seeder itself, which makes the customers and the
+        schedule)."""
         self.n_calls = calls
         self.n_customers = customers
         self.desks = desks
@@ -463,6 +515,30 @@ class _Seeder:
         self._setup_days(days)
 
     # -- setup ---------------------------------------------------------------------------------
+
+    def _picker(self, name: str, items: tuple[Any, ...], weights: tuple[float, ...]
+                ) -> Callable[[], Any]:
+        self._weights[name] = (items, weights)
+        return _weighted(self.rng, items, weights)
+
+    def _lane(self, index: int) -> _Seeder:
+        """The seeder of lane `index`: the same pools and period, its own generator (seeded
+        from the seed and the lane) and its own callers' histories."""
+        lane = copy.copy(self)
+        lane.index = index
+        lane.rng = random.Random(f"{self.seed}:{index}")
+        lane.texts = _Texts()
+        lane.products = {}
+        lane.last_call = {}
+        lane.priority_pick = {}
+        for name, (items, weights) in self._weights.items():
+            pick = _weighted(lane.rng, items, weights)
+            base, _, kind = name.partition(":")
+            if kind:
+                lane.priority_pick[kind] = pick
+            else:
+                setattr(lane, base, pick)
+        return lane
 
     def _setup_choices(self, rng: random.Random) -> None:
         config = self.config
@@ -496,27 +572,29 @@ class _Seeder:
         self.priority_pick: dict[str, Callable[[], Any]] = {}
         for kind in data.PROBLEM_KINDS:
             u, i = shares.get(kind, (0.03, 0.12))
-            self.priority_pick[kind] = _weighted(rng, (urgent, important, normal),
-                                                 (u, i, 1 - u - i))
+            self.priority_pick[kind] = self._picker(f"priority_pick:{kind}",
+                                                    (urgent, important, normal), (u, i, 1 - u - i))
 
         channels = tuple(c.id for c in config.channels)
-        self.channel_pick = _weighted(
-            rng, channels, tuple(data.CHANNEL_WEIGHTS.get(c, 2.0) for c in channels))
+        self.channel_pick = self._picker(
+            "channel_pick", channels, tuple(data.CHANNEL_WEIGHTS.get(c, 2.0) for c in channels))
 
         surnames = tuple(s for s, _ in data.SURNAMES)
-        self.surname_pick = _weighted(rng, surnames, tuple(w for _, w in data.SURNAMES))
-        self.mobile_pick = _weighted(rng, tuple(p for p, _ in data.MOBILE_PREFIXES),
-                                     tuple(w for _, w in data.MOBILE_PREFIXES))
-        self.area_pick = _weighted(rng, tuple(a for a, _ in data.AREA_CODES),
-                                   tuple(w for _, w in data.AREA_CODES))
+        self.surname_pick = self._picker("surname_pick", surnames,
+                                         tuple(w for _, w in data.SURNAMES))
+        self.mobile_pick = self._picker("mobile_pick", tuple(p for p, _ in data.MOBILE_PREFIXES),
+                                        tuple(w for _, w in data.MOBILE_PREFIXES))
+        self.area_pick = self._picker("area_pick", tuple(a for a, _ in data.AREA_CODES),
+                                      tuple(w for _, w in data.AREA_CODES))
 
         # Symptoms: a fault of an appliance, or an issue (delivery, invoice, complaint …).
         kinds = tuple(data.APPLIANCE_WEIGHTS)
-        self.appliance_pick = _weighted(rng, kinds, tuple(data.APPLIANCE_WEIGHTS.values()))
+        self.appliance_pick = self._picker("appliance_pick", kinds,
+                                           tuple(data.APPLIANCE_WEIGHTS.values()))
         self.faults = {k: tuple(f"{data.APPLIANCES[k][0]}{f}" for f in data.FAULTS[k])
                        for k in kinds}
-        self.issue_pick = _weighted(rng, tuple((s, k) for s, k, _ in data.ISSUES),
-                                    tuple(w for _, _, w in data.ISSUES))
+        self.issue_pick = self._picker("issue_pick", tuple((s, k) for s, k, _ in data.ISSUES),
+                                       tuple(w for _, _, w in data.ISSUES))
         # Models: a pool per appliance kind, made from the nameplate templates.
         self.models: dict[str, tuple[str, ...]] = {}
         for kind in kinds:
@@ -526,9 +604,9 @@ class _Seeder:
                 template, a, b, c = rng.choice(templates)
                 pool.add(template.format(a=rng.choice(a), b=rng.choice(b), c=rng.choice(c)))
             self.models[kind] = tuple(sorted(pool))
-        self.sat_first = _weighted(rng, (1, 2, 3, 4, 5), (3, 4, 8, 30, 55))
-        self.sat_spot = _weighted(rng, (2, 3, 4, 5), (1, 2, 30, 67))
-        self.sat_again = _weighted(rng, (1, 2, 3, 4, 5), (2, 3, 8, 37, 50))
+        self.sat_first = self._picker("sat_first", (1, 2, 3, 4, 5), (3, 4, 8, 30, 55))
+        self.sat_spot = self._picker("sat_spot", (2, 3, 4, 5), (1, 2, 30, 67))
+        self.sat_again = self._picker("sat_again", (1, 2, 3, 4, 5), (2, 3, 8, 37, 50))
 
     def _setup_days(self, days: int) -> None:
         tz = self.tz
@@ -546,7 +624,7 @@ class _Seeder:
         self.start = self.end - days * _DAY
         self.midnights = [d.midnight for d in self.days]
         self.day_weights = weights
-        self.day_pick = _weighted(self.rng, tuple(range(len(self.days))), tuple(weights))
+        self.day_pick = self._picker("day_pick", tuple(range(len(self.days))), tuple(weights))
 
     # -- customers -----------------------------------------------------------------------------
 
@@ -684,35 +762,114 @@ class _Seeder:
         self.last_call: dict[int, tuple[int, str, str, tuple[str, str, str, str] | None]] = {}
         report = SeedReport(0, 0, 0, 0.0)
         total = len(schedule)
-        batches = self._batches(schedule)
+        streams: list[Iterator[_Made]] = [self._lane(i)._made(schedule) for i in range(LANES)]
         if (self.fresh and store.path is not None and total > PARALLEL_CALLS
                 and "fork" in multiprocessing.get_all_start_methods()):
-            batches = _made_by_a_child(batches)
-        for batch in batches:
-            if batch.rows is not None:
-                insert_new_entities(store, batch.rows)
-            report.calls += batch.calls
-            report.customers += batch.customers
-            report.ops += batch.ops
-            if progress is not None:
-                progress(batch.done, total)
+            streams = [_made_by_a_child(stream) for stream in streams]
+        # Into an empty store, the indexes are built once at the end (`bulk_load`).
+        with bulk_load(store) if self.fresh else nullcontext():
+            for made in zip(*streams, strict=True):
+                batch = self._finish(made)
+                if batch.rows is not None:
+                    insert_new_entities(store, batch.rows, checked=not self.fresh)
+                report.calls += batch.calls
+                report.customers += batch.customers
+                report.ops += batch.ops
+                if progress is not None:
+                    progress(batch.done, total)
         return report
 
-    def _batches(self, schedule: list[tuple[int, int, int]]) -> Iterator[_Batch]:
-        """The rows of `BATCH_CALLS` calls at a time, each made after the last was written
-        (numbering and skipping what the store holds read it)."""
+    def _made(self, schedule: list[tuple[int, int, int]]) -> Iterator[_Made]:
+        """This lane's calls (and its callers nobody calls), `BATCH_CALLS` of the schedule at
+        a time, as rows without their numbers: `_finish` numbers the lanes' calls together."""
         total = len(schedule)
+        lane = self.index
         # Customers nobody calls (more customers than calls) are created on their own.
-        lonely = [self._lonely_customer(c) for c in range(total, self.n_customers)]
+        lonely = [self._lonely_customer(c) for c in range(total, self.n_customers)
+                  if c % LANES == lane]
         for first in range(0, max(total, 1), BATCH_CALLS):
             last = min(total, first + BATCH_CALLS)
-            groups = [self._call(k, *schedule[k]) for k in range(first, last)]
+            groups = [self._call(k, *schedule[k]) for k in range(first, last)
+                      if schedule[k][2] % LANES == lane]
             if first == 0:
                 groups = lonely + groups
-            batch = _Batch(done=last)
-            ops = self._ops(groups, batch)
-            batch.rows = new_entity_rows(ops) if ops else None
-            yield batch
+            if not self.fresh:
+                groups = self._skip_existing(groups)
+            yield self._encode(groups, last)
+
+    def _encode(self, groups: list[_Group], done: int) -> _Made:
+        """The groups' ops and state rows, with the call numbers empty and the sequence
+        numbers 0 (both count across lanes)."""
+        ops: list[Op] = []
+        heads: list[tuple[int, str, int, str, int, bool]] = []
+        for g in groups:
+            desk = g.desk
+            for op_id, hlc, agent, entity, entity_id, field, value, prev in g.specs:
+                ops.append(Op(op_id, hlc, desk, 0, agent, entity, entity_id, field, value, prev))
+            heads.append((g.k, desk, g.day, g.key if g.call_value is not None else "",
+                          len(g.specs), g.customer >= 0))
+        if not ops:
+            return _Made(done, heads, None)
+        rows = new_entity_rows(ops, encode=_json_text)
+        # Lists, so that `_finish` (in the writing process) sets their numbers in place.
+        rows.op_rows = [list(row) for row in rows.op_rows]
+        return _Made(done, heads, rows)
+
+    def _finish(self, made: tuple[_Made, ...]) -> _Batch:
+        """The lanes' rows of a batch as one, in the schedule's order: each call numbered
+        within its desk's local day, each op numbered within its desk, as if one process
+        had made them all."""
+        batch = _Batch(done=made[0].done)
+        order = sorted((head[0], lane, i) for lane, m in enumerate(made)
+                       for i, head in enumerate(m.heads))
+        starts = []
+        for m in made:
+            at, firsts = 0, []
+            for head in m.heads:
+                firsts.append(at)
+                at += head[4]
+            starts.append(firsts)
+        seq = self.seq
+        numbers: dict[str, str] = {}
+        op_rows: list[tuple[Any, ...]] = []
+        for _, lane, i in order:
+            _, desk, day, call_id, count, created = made[lane].heads[i]
+            number = ""
+            if call_id:
+                key = (desk, day)
+                n = self.numbers.get(key)
+                if n is None:
+                    n = self._last_number(desk, self.days[day].label)
+                n += 1
+                self.numbers[key] = n
+                number = numbers[call_id] = call_number(desk, self.days[day].label, n)
+                batch.calls += 1
+            batch.customers += created
+            rows = made[lane].rows
+            assert rows is not None
+            n = seq[desk]
+            first = starts[lane][i]
+            group_rows = rows.op_rows[first:first + count]
+            for row in group_rows:
+                n += 1
+                row[3] = n
+                if number and row[5] == "call" and row[7] == CREATE:
+                    row[8] = row[8].replace('"number":""', f'"number":"{number}"', 1)
+            op_rows.extend(group_rows)
+            seq[desk] = n
+        batch.ops = len(op_rows)
+        if not op_rows:
+            return batch
+        state: dict[str, list[list[Any]]] = {}
+        for m in made:
+            if m.rows is not None:
+                for kind, kind_rows in m.rows.state_rows.items():
+                    state.setdefault(kind, []).extend(kind_rows)
+        for row in state.get("call", ()):
+            row[_NUMBER_COLUMN] = numbers[row[0]]
+        batch.rows = NewEntities(op_rows, state,
+                                 max(m.rows.newest for m in made if m.rows is not None))
+        return batch
 
     def _forced(self, schedule: list[tuple[int, int, int]]) -> dict[int, str]:
         """A few calls whose fate is set, so every status and queue has data even in a small
@@ -733,34 +890,6 @@ class _Seeder:
         for k in recent[-4:]:
             forced.setdefault(base + k, "transfer")
         return forced
-
-    def _ops(self, groups: list[_Group], report: _Batch) -> list[Op]:
-        """The ops of a batch of groups not in the store yet, numbered and counted."""
-        if not self.fresh:
-            groups = self._skip_existing(groups)
-        seq = self.seq
-        ops: list[Op] = []
-        for g in groups:
-            if g.call_value is not None:
-                key = (g.desk, g.day)
-                n = self.numbers.get(key)
-                if n is None:
-                    n = self._last_number(g.desk, self.days[g.day].label)
-                n += 1
-                self.numbers[key] = n
-                g.call_value["number"] = call_number(g.desk, self.days[g.day].label, n)
-                report.calls += 1
-            if g.customer >= 0:
-                report.customers += 1
-            # Sequence numbers follow the order ops are made in: a call's life in a row.
-            desk = g.desk
-            n = seq[desk]
-            for op_id, hlc, agent, entity, entity_id, field, value, prev in g.specs:
-                n += 1
-                ops.append(Op(op_id, hlc, desk, n, agent, entity, entity_id, field, value, prev))
-            seq[desk] = n
-        report.ops += len(ops)
-        return ops
 
     def _skip_existing(self, groups: list[_Group]) -> list[_Group]:
         """Groups whose call is new; a customer already in the store is reused (its name too)."""
@@ -818,7 +947,7 @@ class _Seeder:
         """A customer nobody calls (there are more customers than calls), created on their own."""
         t, _ = self._moment(self.start, self.end)
         desk = self.desks[int(self.rng.random() * len(self.desks))]
-        group = _Group(self.customer_ids[c], [], desk=desk, customer=c)
+        group = _Group(self.customer_ids[c], [], k=c - self.n_customers, desk=desk, customer=c)
         life = _Life(self, group, "", desk, self.agents[desk][0], self.agents[desk], "", "", "")
         life.customer(life.tick(t), c, t)
         return group
@@ -908,7 +1037,7 @@ class _Seeder:
             name: {"at": at(t0 + duration * num // den), "by": agent, "value": intake.get(name, "")}
             for name, (num, den) in self.confirm_at}
 
-        group = _Group("", [], desk=desk, day=day)
+        group = _Group("", [], k=k, desk=desk, day=day)
         call_id = group.key = group.new_id(t0 * 1000 + int(rand() * 1000), rng)
         life = _Life(self, group, call_id, desk, agent, agents, kind, category, fate)
         ms = life.tick(t_end)
