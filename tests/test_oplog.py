@@ -27,6 +27,16 @@ def test_an_unchanged_write_records_nothing(store: Store) -> None:
     assert store.write("A01", "customer", "c1", {"name": "张三"}) == []
 
 
+def test_clearing_a_field_never_set_records_nothing(store: Store) -> None:
+    store.write("A01", "call", "c1", {"status": "transferred"})
+    assert store.write("A01", "call", "c1", {"callback_due_at": None}) == []
+    assert store.scalar("SELECT count(*) FROM ops WHERE entity_id = 'c1'") == 1
+    written = store.write("A01", "call", "c1", {"callback_due_at": "2026-03-11T08:00:00Z"})
+    assert [op.field for op in written] == ["callback_due_at"]
+    cleared = store.write("A01", "call", "c1", {"callback_due_at": None})
+    assert [(op.field, op.value) for op in cleared] == [("callback_due_at", None)]
+
+
 def test_ops_carry_desk_agent_sequence_and_increasing_hlc(store: Store) -> None:
     a = store.write("A01", "customer", "c1", {"name": "a"})[0]
     b = store.write("A02", "customer", "c1", {"name": "b"})[0]

@@ -297,6 +297,8 @@ class Store:
                     raise ValueError(f"{entity} records are append-only")
                 for name, value in clean.items():
                     state = merge_field(existing, name)
+                    if state.winner is None and value is None:
+                        continue  # never set, and cleared: the column is NULL either way
                     if state.winner is not None and len(state.heads) == 1 and dumps(
                         state.value
                     ) == dumps(value):
