@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from hotline.store import Store
+from hotline.store.bulk_load import BULK_CACHE_KIB
 from hotline.store.core import (
-    BULK_CACHE_KIB,
     insert_new_entities,
     load_new_entities,
     new_entity_rows,

@@ -41,6 +41,29 @@ TABLES = ("ops", *(kind.table for kind in ENTITIES.values()))
 _CONTENT = re.compile(r"content\s*=\s*'?(\w+)'?", re.IGNORECASE)
 
 
+BULK_CACHE_KIB = 256 * 1024
+"""Page cache while loading in bulk: a batch of new records touches every page of the indexes
+keyed by something random (customer ids, phone tails, the trigram index), and with SQLite's
+2 MB default each insert re-reads pages it had a moment ago; rebuilding the trigram index of a
+million calls takes a third less time with it."""
+
+
+@contextmanager
+def larger_cache(store: Store) -> Iterator[None]:
+    """At least `BULK_CACHE_KIB` of page cache for the duration, then the store's own again."""
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    page = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    kib = -before if before < 0 else before * page // 1024
+    if kib >= BULK_CACHE_KIB:
+        yield
+        return
+    store.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 @contextmanager
 def bulk_load(store: Store) -> Iterator[None]:
     """Within the block, the replicated tables have only their primary keys (and the file a
@@ -112,7 +135,7 @@ def restore_indexes(store: Store) -> None:
         threads = store.conn.execute("PRAGMA threads").fetchone()[0]
         store.conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
         try:
-            with store.transaction():
+            with larger_cache(store), store.transaction():
                 present = {name for (name,) in store.conn.execute(
                     "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
                 # Indexes first: a trigger's statement is compiled against them.

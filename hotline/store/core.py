@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hotline.errors import UsageError
 from hotline.store import hlc as hlc_clock
-from hotline.store.bulk_load import restore_indexes
+from hotline.store.bulk_load import larger_cache, restore_indexes
 from hotline.store.ids import new_id
 from hotline.store.oplog import (
     CREATE,
@@ -521,28 +521,6 @@ def insert_state_rows(store: Store, kind: Entity, rows: Iterable[Sequence[Any]])
         store.conn.execute(f"DROP TABLE {stage}")
 
 
-BULK_CACHE_KIB = 256 * 1024
-"""Page cache while loading in bulk: a batch of new records touches every page of the indexes
-keyed by something random (customer ids, phone tails, the trigram index), and with SQLite's
-2 MB default each insert re-reads pages it had a moment ago."""
-
-
-@contextmanager
-def _bulk_cache(store: Store) -> Iterator[None]:
-    """At least `BULK_CACHE_KIB` of page cache for the duration, then the store's own again."""
-    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    page = store.conn.execute("PRAGMA page_size").fetchone()[0]
-    kib = -before if before < 0 else before * page // 1024
-    if kib >= BULK_CACHE_KIB:
-        yield
-        return
-    store.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 @dataclass
 class NewEntities:
     """The rows that ops creating records a store has never seen add to it: plain values only,
@@ -596,7 +574,7 @@ def insert_new_entities(store: Store, rows: NewEntities, *, checked: bool = True
         ValueError: a record already has ops in the store.
     """
     # The larger cache outlives the transaction: its pages are written at the commit.
-    with store._lock, _bulk_cache(store), store.transaction():
+    with store._lock, larger_cache(store), store.transaction():
         for state in rows.state_rows.values() if checked else ():
             for i in range(0, len(state), 500):
                 chunk = [row[0] for row in state[i : i + 500]]
