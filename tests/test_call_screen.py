@@ -114,6 +114,20 @@ async def test_the_whole_loop_from_the_call_screen() -> None:
         assert "f8" not in {k for k, b in screen.active_bindings.items() if b.enabled}
 
 
+async def test_the_expected_answer_fits_the_transfer_form_at_80_columns() -> None:
+    """The deadline line wrapped mid-phrase out of its column at 80 columns."""
+    from rich.cells import cell_len
+
+    app, numbers = followup_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show(pilot, numbers["reopened"])
+        transfer = await modal(pilot, "f8", TransferModal)
+        eta = transfer.query_one("#transfer-eta", Static)
+        lines = str(eta.render()).split("\n")
+        assert len(lines) == 2 and "11月26日(周四) 10:30" in lines[1]
+        assert all(cell_len(line) <= eta.size.width for line in lines), (lines, eta.size)
+
+
 async def test_the_transfer_modal_prefills_the_sla_and_follows_the_department() -> None:
     app, numbers = followup_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -122,7 +136,7 @@ async def test_the_transfer_modal_prefills_the_sla_and_follows_the_department() 
         hours = transfer.query_one("#transfer-hours", Input)
         assert hours.value == "8"  # technical support's SLA
         eta = str(transfer.query_one("#transfer-eta", Static).render())
-        assert eta.startswith("预计答复时间: 11月26日(周四) 10:30") and "8 工作小时" in eta
+        assert eta.startswith("预计答复时间:\n11月26日(周四) 10:30") and "8 工作小时" in eta
         await pilot.press("down")  # logistics: round the clock
         await pilot.pause()
         assert hours.value == "24"
