@@ -341,11 +341,12 @@ def monthly_report(desk: Desk, month: str) -> Report:
     now = desk.now()
     params = _params(config, month, tz, now)
     earlier = [shift_month(month, -back) for back in range(TREND_MONTHS, 0, -1)]
-    figures, totals = q.report_figures(
-        desk.store, params, [_params(config, other, tz, now) for other in earlier],
-        root_limit=ROOT_CAUSES)
-    trend = tuple(_month_total(other, f) for other, f in zip(earlier, totals, strict=True))
-    names = q.agent_names(desk.store)
+    with q.reader(desk.store) as query:
+        figures = q.month_figures(query, params, root_limit=ROOT_CAUSES)
+        trend = tuple(_month_total(other, q.trend_figures(query, _params(config, other, tz, now)))
+                      for other in earlier)
+        names = q.agent_names(query)
+        agents = _agents(desk, query, month, figures, names)
     return Report(
         month=month,
         timezone=config.site.timezone,
@@ -356,7 +357,7 @@ def monthly_report(desk: Desk, month: str) -> Report:
         handling=_handling(config, figures),
         satisfaction=_satisfaction(config, figures),
         quality=_quality(figures),
-        agents=_agents(desk, month, figures, names),
+        agents=agents,
         alerts=_alerts(config, figures, trend),
     )
 
@@ -532,7 +533,8 @@ def _grades(config: Config, rows: Sequence[Sequence[Any]], names: Mapping[str, s
     return grades
 
 
-def _agents(desk: Desk, month: str, f: Mapping[str, Any], names: Mapping[str, str]) -> Agents:
+def _agents(desk: Desk, query: q.Query, month: str, f: Mapping[str, Any],
+            names: Mapping[str, str]) -> Agents:
     config = desk.config
     grades = _grades(config, f["agents"], names)
     grades.sort(key=lambda g: (g.score is None, -(g.score or 0), g.code))
@@ -543,7 +545,7 @@ def _agents(desk: Desk, month: str, f: Mapping[str, Any], names: Mapping[str, st
         if not below:
             break
         other = _params(config, shift_month(month, -back), desk.tz, desk.now())
-        past = _grades(config, q.agent_figures(desk.store, other, below), names)
+        past = _grades(config, q.agent_figures(query, other, below), names)
         below = [g.code for g in past if _below_pass(config, g.band)]
     run = tuple(shift_month(month, -back) for back in range(months_needed - 1, -1, -1))
     by_code = {g.code: g for g in grades}

@@ -6,14 +6,17 @@ whole description and confirmations (about 1 KB), so the month is read from the 
 pass over it (or over the month's transfers, `transfers_report`), and the per-call facts that
 need other tables are seeks in covering indexes: the call's first department result
 (`transfers_report`), the first callback that told it (`followups_reached`), a correction of a
-confirmed key field (`ops_call_edits`, which holds only edits of intake fields). Every part's
-result comes back as JSON in one statement (DESIGN.md section 6: every section over 1,000,000
-calls within 1 s). Days are counted as ranges between the desk's local midnights (given by the
-service), so a daylight-saving change never moves a call to the wrong day.
+confirmed key field (`ops_call_edits`, which holds only edits of intake fields). The free text
+of the root causes is counted from its own covering index (`calls_problems`). A month is three
+statements, each returning its parts as JSON (`month_figures`): the month's calls, their
+transfers, the root causes (DESIGN.md section 6: every section over 1,000,000 calls within
+1 s). Days are counted as ranges between the desk's local midnights (given by the service), so a
+daylight-saving change never moves a call to the wrong day.
 
-Earlier months contribute only totals to trends and alerts (`trend_figures`), and agents'
-figures for the months-running retraining rule only for the agents it concerns
-(`agent_figures`).
+Earlier months contribute only totals to trends and alerts (`trend_figures`: three index range
+counts and one join a month, cheaper than one grouped pass over four months, which has to sort
+or test every call against every month), and agents' figures for the months-running retraining
+rule only for the agents it concerns (`agent_figures`).
 
 Percentiles are nearest-rank: the p-quantile of n sorted values is the value at rank ceil(p n)
 (so the median of 4 values is the 2nd). Durations are whole seconds (`unixepoch`).
@@ -24,7 +27,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -103,18 +105,19 @@ def _agent_rows(p: MonthParams, params: dict[str, Any], agents: Sequence[str] | 
     (`AGENT_COLUMNS`); their sums are the month's totals. Callbacks count per call: its first
     department result, told to the customer at a callback (due once made, or once
     `callback_seconds` have passed). The inner queries are LIMIT -1 so SQLite streams them as
-    co-routines instead of repeating their seeks; times are epoch seconds, each parsed once."""
+    co-routines instead of repeating their seeks; times are epoch seconds, each parsed once,
+    and only numbers leave the inner queries (each text value passed on is copied for every
+    call: a tenth of the pass)."""
     params.update(now=p.now, cb_s=p.callback_seconds, threshold=p.threshold)
     only = f"AND c.agent IN {_in_list('ag', agents, params)}" if agents is not None else ""
     # Literal, not bound: it must read exactly as the partial index's WHERE.
     edit_fields = "(" + ", ".join(f"'{f}'" for f in CALL_EDIT_FIELDS) + ")"
     key_fields = _in_list("kf", [f for f in p.key_fields if f in CALL_EDIT_FIELDS], params)
     # Heard back: during the call, or told a department's result at a callback.
-    heard = "CASE WHEN first_result IS NULL THEN ended_s ELSE told_s END"
+    heard = "CASE WHEN transferred THEN told_s ELSE ended_s END"
     return f"""
     SELECT agent, count(*) AS calls,
-           coalesce(sum(first_result IS NULL AND reopen_count = 0
-                        AND status IN ('resolved', 'closed')), 0) AS first_contact,
+           coalesce(sum(NOT transferred AND solved_at_once), 0) AS first_contact,
            coalesce(sum({heard} <= respond_by), 0) AS on_time,
            coalesce(sum(coalesce({heard} > respond_by, unixepoch(:now) > respond_by)), 0)
              AS late,
@@ -126,15 +129,18 @@ def _agent_rows(p: MonthParams, params: dict[str, Any], agents: Sequence[str] | 
              AS callback_due,
            count(told_s) AS called_back,
            coalesce(sum(told_s <= result_s + :cb_s), 0) AS called_in_time,
-           count(first_result) AS transferred
+           coalesce(sum(transferred), 0) AS transferred
     FROM (
-        SELECT y.*, unixepoch(nullif(y.first_result, '~')) AS result_s,
-               CASE WHEN y.first_result < '~' THEN
+        SELECT agent, solved_at_once, satisfaction, ended_s, respond_by, corrected,
+               first_result IS NOT NULL AS transferred,
+               unixepoch(nullif(first_result, '~')) AS result_s,
+               CASE WHEN first_result < '~' THEN
                  (SELECT unixepoch(min(f.done_at)) FROM followups f INDEXED BY followups_reached
                    WHERE f.call_id = y.id AND f.reached = 1
                      AND f.done_at >= y.first_result) END AS told_s
         FROM (
-            SELECT c.id, c.agent, c.status, c.reopen_count, c.satisfaction,
+            SELECT c.id, c.agent, c.satisfaction,
+                   c.reopen_count = 0 AND c.status IN ('resolved', 'closed') AS solved_at_once,
                    unixepoch(coalesce(c.ended_at, c.started_at)) AS ended_s,
                    unixepoch(c.started_at) + ({_respond_seconds(p, params)}) AS respond_by,
                    -- NULL: never transferred; '~' (after any date): no result yet.
@@ -156,9 +162,9 @@ AGENT_COLUMNS = ("agent", "calls", "first_contact", "on_time", "late", "answered
 
 
 def _month_ctes(p: MonthParams, params: dict[str, Any]) -> str:
-    """`agents` (per-agent KPI counts, whose sums are the month's totals too), `t` (the
-    month's transfers), `dims` (calls by channel, category, priority, department and score,
-    rolled up by the parts), `days` (the local days as ranges)."""
+    """`agents` (per-agent KPI counts, whose sums are the month's totals too), `dims` (calls by
+    channel, category, priority, department and score, rolled up by the parts), `days` (the
+    local days as ranges), `closing` (seconds from receiving to closing, of closed calls)."""
     params.update(lo=p.start, hi=p.end)
     days = []
     for i, (day, lo, hi) in enumerate(p.days):
@@ -167,31 +173,44 @@ def _month_ctes(p: MonthParams, params: dict[str, Any]) -> str:
     days_values = ", ".join(days) or "(NULL, NULL, NULL)"
     return f"""
     agents AS MATERIALIZED ({_agent_rows(p, params, None)}),
-    t AS MATERIALIZED (
-        SELECT tr.call_id, tr.department,
-               unixepoch(tr.result_at) - unixepoch(tr.sent_at) AS response_s,
-               (tr.result_at > tr.due_at OR (tr.result_at IS NULL AND tr.due_at < :now))
-                 AS overdue
-        FROM calls c INDEXED BY calls_report
-        JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
-        WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
-    ),
     dims AS MATERIALIZED (
         SELECT c.channel, c.category, c.priority, c.department, c.satisfaction, count(*) AS n
         FROM {MONTH_CALLS}
         GROUP BY 1, 2, 3, 4, 5
     ),
-    days(day, lo, hi) AS (VALUES {days_values})"""
+    days(day, lo, hi) AS (VALUES {days_values}),
+    closing AS MATERIALIZED (
+        SELECT unixepoch(c.closed_at) - unixepoch(c.started_at) AS s
+        FROM {MONTH_CALLS} AND c.closed_at IS NOT NULL AND c.closed_at != ''
+    )"""
 
 
-def _full_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
+def _nth(rows: str, column: str, rank: str) -> str:
+    """The `column` value at the 1-based `rank` of `rows` sorted by it (NULL first, as SQLite
+    sorts), or NULL when there is no such row: a plain sort, where a window function numbering
+    every row and counting the whole frame again for each cost 40 % more. `rank` must be a
+    scalar subquery: SQLite resolves LIMIT and OFFSET without the outer query's columns."""
+    return f"(SELECT {column} FROM {rows} ORDER BY {column} LIMIT 1 OFFSET {rank} - 1)"
+
+
+def _median_rank(n: str) -> str:
+    """Nearest-rank median of `n` values: rank ceil(n / 2)."""
+    return f"({n} + 1) / 2"
+
+
+def _p90_rank(n: str) -> str:
+    """Nearest-rank 90th percentile of `n` values: rank ceil(9 n / 10)."""
+    return f"(9 * {n} + 9) / 10"
+
+
+def _calls_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
+    """Parts counted over the month's calls (`_month_ctes`)."""
     params.update(threshold=p.threshold, esc_s=p.escalation_seconds)
     complaints = _in_list("cc", p.complaint_categories, params)
     agent_sums = ", ".join(f"'{c}', coalesce(sum({c}), 0)" for c in AGENT_COLUMNS[1:])
     return {
         "calls": "SELECT coalesce(sum(n), 0) FROM dims",
         "complaints": f"SELECT coalesce(sum(n), 0) FROM dims WHERE category IN {complaints}",
-        "response_avg_s": "SELECT avg(response_s) FROM t",
         "totals": f"SELECT json_object({agent_sums}) FROM agents",
         "calls_totals": f"""
             SELECT json_object(
@@ -232,30 +251,12 @@ def _full_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
                            AS satisfied
                   FROM dims WHERE department IS NOT NULL AND department != ''
                   GROUP BY department)""",
-        "departments": """
-            SELECT json_group_array(json_array(department, transfers, calls, answered,
-                                               median_s, p90_s, overdue))
-            FROM (SELECT department, count(*) AS transfers, count(DISTINCT call_id) AS calls,
-                         count(response_s) AS answered, sum(overdue) AS overdue,
-                         max(CASE WHEN rn = (cnt + 1) / 2 THEN response_s END) AS median_s,
-                         max(CASE WHEN rn = (9 * cnt + 9) / 10 THEN response_s END) AS p90_s
-                  FROM (SELECT department, call_id, overdue, response_s,
-                          row_number() OVER w AS rn, count(response_s) OVER w AS cnt
-                        FROM t
-                        WINDOW w AS (PARTITION BY department ORDER BY response_s NULLS LAST
-                                     ROWS BETWEEN UNBOUNDED PRECEDING
-                                              AND UNBOUNDED FOLLOWING))
-                  GROUP BY department)""",
-        "transfers": "SELECT json_array(count(*), coalesce(sum(overdue), 0)) FROM t",
         "time_to_close": f"""
-            SELECT json_array(count(*),
-                     max(CASE WHEN rn = (cnt + 1) / 2 THEN s END),
-                     max(CASE WHEN rn = (9 * cnt + 9) / 10 THEN s END))
-            FROM (SELECT s, row_number() OVER w AS rn, count(*) OVER w AS cnt
-                  FROM (SELECT unixepoch(c.closed_at) - unixepoch(c.started_at) AS s
-                        FROM {MONTH_CALLS} AND c.closed_at IS NOT NULL AND c.closed_at != '')
-                  WINDOW w AS (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING
-                                              AND UNBOUNDED FOLLOWING))""",
+            SELECT json_array(
+                     count(*),
+                     {_nth("closing", "s", f"(SELECT {_median_rank('count(*)')} FROM closing)")},
+                     {_nth("closing", "s", f"(SELECT {_p90_rank('count(*)')} FROM closing)")})
+            FROM closing""",
         "escalations": f"""
             SELECT json_array(count(*),
                      coalesce(sum(solved_s IS NOT NULL AND solved_s <= esc + :esc_s), 0),
@@ -276,12 +277,58 @@ def _full_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
     }
 
 
-Query = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
-"""Runs one read statement and gives its rows as dicts (`Store.query`, or a reader's)."""
+def _transfer_ctes(p: MonthParams, params: dict[str, Any]) -> str:
+    """`t` (the transfers of the month's calls: the call's rowid, cheaper to count distinct than
+    its id, department, response time, overdue), `dept`
+    (their counts by department) and `picks` (the answered transfers at each department's
+    median and p90 ranks: one numbering of the sorted responses, instead of also counting
+    every partition's rows again for each row)."""
+    params.update(lo=p.start, hi=p.end, now=p.now)
+    return f"""
+    t AS MATERIALIZED (
+        SELECT c.rowid AS call, tr.department,
+               unixepoch(tr.result_at) - unixepoch(tr.sent_at) AS response_s,
+               (tr.result_at > tr.due_at OR (tr.result_at IS NULL AND tr.due_at < :now))
+                 AS overdue
+        FROM calls c INDEXED BY calls_report
+        JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
+        WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
+    ),
+    dept AS MATERIALIZED (
+        SELECT department, count(*) AS transfers, count(DISTINCT call) AS calls,
+               count(response_s) AS answered, sum(overdue) AS overdue
+        FROM t GROUP BY department
+    ),
+    picks AS MATERIALIZED (
+        SELECT department, rn, response_s
+        FROM (SELECT department, response_s,
+                     row_number() OVER (PARTITION BY department ORDER BY response_s) AS rn
+              FROM t WHERE response_s IS NOT NULL)
+        WHERE rn IN (SELECT {_median_rank("answered")} FROM dept
+                     UNION ALL SELECT {_p90_rank("answered")} FROM dept)
+    )"""
 
-TRANSFER_PARTS = frozenset({"response_avg_s", "departments", "transfers"})
-"""Parts that read only the month's transfers (`t`): a statement of their own, run beside the
-one over the month's calls."""
+
+def _transfer_parts() -> dict[str, str]:
+    """Parts counted over the month's transfers (`_transfer_ctes`)."""
+    return {
+        "response_avg_s": "SELECT avg(response_s) FROM t",
+        "departments": f"""
+            SELECT json_group_array(json_array(
+                     d.department, d.transfers, d.calls, d.answered,
+                     (SELECT r.response_s FROM picks r WHERE r.department IS d.department
+                        AND r.rn = {_median_rank("d.answered")}),
+                     (SELECT r.response_s FROM picks r WHERE r.department IS d.department
+                        AND r.rn = {_p90_rank("d.answered")}),
+                     d.overdue))
+            FROM dept AS d""",
+        "transfers": "SELECT json_array(coalesce(sum(transfers), 0), coalesce(sum(overdue), 0))"
+                     " FROM dept",
+    }
+
+
+Query = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+"""Runs one read statement and gives its rows as dicts (`reader`)."""
 
 
 def _run(query: Query, ctes: str, parts: Mapping[str, str], params: Mapping[str, Any]
@@ -293,31 +340,31 @@ def _run(query: Query, ctes: str, parts: Mapping[str, str], params: Mapping[str,
 
 
 @contextmanager
-def _readers(store: Store, count: int) -> Iterator[list[Query] | None]:
-    """`count` read-only connections to the store's file, so the report's statements run side
-    by side on the machine's cores and never hold the app's own connection (a desk keeps
-    taking calls while a supervisor counts a month). None for an in-memory store, or when
-    the file cannot be opened read-only: the store's connection then runs them in turn."""
+def reader(store: Store) -> Iterator[Query]:
+    """Where one report's statements run: a read-only connection of its own to the store's
+    file, so a desk keeps taking calls on the app's connection while a supervisor counts a
+    month (WAL: the report reads one consistent snapshot per statement and blocks no writer).
+    The store's own connection for an in-memory store, or when the file cannot be opened
+    read-only.
+
+    One connection, statements in turn. Two threads running the halves of a report side by side
+    on two cores (the previous design) spent 5 to 55 % more CPU than the same statements in
+    turn and gained at most a tenth of the wall time at load 1; at load 3 two threads took
+    exactly twice one. A desk's second core is better left to its own screen."""
     if store.path is None:
-        yield None
+        yield store.query
         return
-    conns: list[sqlite3.Connection] = []
     try:
-        for _ in range(count):
-            conn = sqlite3.connect(f"{store.path.absolute().as_uri()}?mode=ro", uri=True,
-                                   check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-            conns.append(conn)
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        conn = sqlite3.connect(f"{store.path.absolute().as_uri()}?mode=ro", uri=True,
+                               check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
     except sqlite3.Error:
-        for conn in conns:
-            conn.close()
-        yield None
+        yield store.query
         return
     try:
-        yield [partial(_conn_query, conn) for conn in conns]
+        yield partial(_conn_query, conn)
     finally:
-        for conn in conns:
-            conn.close()
+        conn.close()
 
 
 def _conn_query(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]
@@ -327,54 +374,27 @@ def _conn_query(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def report_figures(store: Store, p: MonthParams, earlier: Sequence[MonthParams], *,
-                   root_limit: int = 10) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def month_figures(query: Query, p: MonthParams, *, root_limit: int = 10) -> dict[str, Any]:
     """Every count of one month's report by part name (JSON already parsed; rows of grouped
-    parts are lists in the column order of their `json_array(…)`), and the totals of each of
-    the `earlier` months (`trend_figures`).
-
-    Two statements run side by side on a file store: the month's calls (agents, dimensions,
-    days, time to close, escalations), and the month's transfers with the root causes and the
-    earlier months.
-    """
+    parts are lists in the column order of their `json_array(…)`): one statement over the
+    month's calls, one over their transfers, one for the root causes."""
     params: dict[str, Any] = {}
-    parts = _full_parts(p, params)
-    ctes = _month_ctes(p, params)
-    calls_parts = {k: v for k, v in parts.items() if k not in TRANSFER_PARTS}
-    transfer_parts = {k: v for k, v in parts.items() if k in TRANSFER_PARTS}
-
-    def first(query: Query) -> dict[str, Any]:
-        return _run(query, ctes, calls_parts, params)
-
-    def second(query: Query) -> tuple[dict[str, Any], list[list[Any]], list[dict[str, Any]]]:
-        return (_run(query, ctes, transfer_parts, params), _root_causes(query, p, root_limit),
-                [_trend(query, other) for other in earlier])
-
-    with _readers(store, 2) as readers:
-        if readers is None:
-            figures, (transfers, roots, trend) = first(store.query), second(store.query)
-        else:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                later = pool.submit(second, readers[1])
-                figures = first(readers[0])
-                transfers, roots, trend = later.result()
-    figures.update(transfers)
-    figures["root_causes"] = roots
-    return figures, trend
-
-
-def month_figures(store: Store, p: MonthParams, *, root_limit: int = 10) -> dict[str, Any]:
-    """Every count of one month's report (`report_figures` without earlier months)."""
-    return report_figures(store, p, (), root_limit=root_limit)[0]
+    calls_parts = _calls_parts(p, params)
+    figures = _run(query, _month_ctes(p, params), calls_parts, params)
+    params = {}
+    transfer_ctes = _transfer_ctes(p, params)
+    figures.update(_run(query, transfer_ctes, _transfer_parts(), params))
+    figures["root_causes"] = _root_causes(query, p, root_limit)
+    return figures
 
 
 def _root_causes(query: Query, p: MonthParams, limit: int) -> list[list[Any]]:
-    """The most repeated (product model, symptom) pairs of the month, seen at least twice.
-    The one part that reads call rows (free text is not in `calls_report`)."""
+    """The most repeated (product model, symptom) pairs of the month, seen at least twice
+    (from the covering index `calls_problems`: the free text is not in `calls_report`)."""
     rows = query(
         """
         SELECT coalesce(product_model, '') AS model, symptom, count(*) AS n
-        FROM calls INDEXED BY calls_started
+        FROM calls INDEXED BY calls_problems
         WHERE started_at >= :lo AND started_at < :hi AND training = 0
           AND symptom IS NOT NULL AND symptom != ''
         GROUP BY 1, 2 HAVING count(*) >= 2
@@ -385,7 +405,7 @@ def _root_causes(query: Query, p: MonthParams, limit: int) -> list[list[Any]]:
     return [[r["model"], r["symptom"], r["n"]] for r in rows]
 
 
-def _trend(query: Query, p: MonthParams) -> dict[str, Any]:
+def trend_figures(query: Query, p: MonthParams) -> dict[str, Any]:
     """An earlier month's totals for trends and alerts: calls, complaints, average department
     response time (index-only: `calls_report`, `transfers_report`)."""
     params: dict[str, Any] = {"lo": p.start, "hi": p.end}
@@ -405,19 +425,14 @@ def _trend(query: Query, p: MonthParams) -> dict[str, Any]:
     )[0]
 
 
-def trend_figures(store: Store, p: MonthParams) -> dict[str, Any]:
-    """An earlier month's totals (calls, complaints, average department response time)."""
-    return _trend(store.query, p)
-
-
-def agent_figures(store: Store, p: MonthParams, agents: Sequence[str]) -> list[list[Any]]:
+def agent_figures(query: Query, p: MonthParams, agents: Sequence[str]) -> list[list[Any]]:
     """The KPI counts of `agents` in an earlier month (rows as in `month_figures`' agents)."""
     if not agents:
         return []
     params: dict[str, Any] = {"lo": p.start, "hi": p.end}
-    rows = store.query(f"{_agent_rows(p, params, agents)} ORDER BY agent", params)
+    rows = query(f"{_agent_rows(p, params, agents)} ORDER BY agent", params)
     return [[row[c] for c in AGENT_COLUMNS] for row in rows]
 
 
-def agent_names(store: Store) -> dict[str, str]:
-    return {r["id"]: r["name"] or "" for r in store.query("SELECT id, name FROM agents")}
+def agent_names(query: Query) -> dict[str, str]:
+    return {r["id"]: r["name"] or "" for r in query("SELECT id, name FROM agents", {})}
