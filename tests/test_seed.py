@@ -376,9 +376,14 @@ def test_a_seeded_call_tells_its_story(big: Desk) -> None:
     row = big.store.query(
         "SELECT c.* FROM calls c WHERE c.status = 'closed' AND c.reopen_count > 0 AND"
         " (SELECT count(*) FROM transfers t WHERE t.call_id = c.id) >= 2 ORDER BY c.id LIMIT 1")[0]
-    kinds = [e.kind for e in call_timeline(big, row, locale="en")]
+    events = call_timeline(big, row, locale="en")
+    kinds = [e.kind for e in events]
     assert kinds[0] == "taken"
     assert kinds.count("transferred") >= 2 and "callback" in kinds
+    # Each department's answer is told, after its transfer, in the order things happened.
+    assert kinds.count("result") >= 2
+    assert kinds.index("transferred") < kinds.index("result")
+    assert [e.at for e in events] == sorted(e.at for e in events)
     assert kinds.count("confirmed") == len(big.config.key_fields)
 
 

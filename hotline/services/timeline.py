@@ -51,7 +51,9 @@ def call_timeline(
     builder = _Builder(desk, locale)
     for row in queries.timeline(desk.store, call["id"]):
         builder.add(row)
-    return builder.events
+    # In the order things happened: a record written with later events in it (a seeded
+    # transfer holds its answer) comes before what happened in between.
+    return sorted(builder.events, key=lambda event: event.at)
 
 
 class _Builder:
@@ -152,6 +154,11 @@ class _Builder:
             self.emit(_moment(value.get("sent_at")) or at, who, desk, "transferred", self.t(
                 "timeline.transferred", department=department, due=self.when(value.get("due_at"))),
                 str(value.get("reason") or ""))
+            if value.get("result"):
+                # Created with the department's answer already in it (`hotline seed`).
+                self.emit(_moment(value.get("result_at")) or at, who, desk, "result", self.t(
+                    "timeline.result", department=department,
+                    by=value.get("result_by") or "-"), str(value["result"]))
             return
         record = self.transfers.setdefault(transfer_id, {})
         record[field] = value
