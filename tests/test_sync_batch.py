@@ -58,20 +58,22 @@ def _value(draw: st.DrawFn, field: str) -> Any:
 @st.composite
 def histories(draw: st.DrawFn) -> list[Op]:
     """Ops of a few records, each any mix of creations and edits whose `prev` lists any of
-    the record's other ops (superseded heads, concurrent heads, even cycles)."""
+    the record's ops (superseded heads, concurrent heads, even cycles and itself)."""
     ops: list[Op] = []
     seqs: dict[str, int] = {}
     for n in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(sorted(FIELDS)))
         entity_id = draw(st.sampled_from([f"{kind}-{n}", "shared-id"]))
-        mine: list[str] = []
-        for _ in range(draw(st.integers(1, 7))):
+        count = draw(st.integers(1, 7))
+        mine = [f"01OP{len(ops) + i:022d}" for i in range(count)]
+        for op_id in mine:
             desk = draw(st.sampled_from(["D01", "D02", "D03"]))
             seqs[desk] = seqs.get(desk, 0) + 1
-            op_id = f"01OP{len(ops):022d}"
             hlc = draw(st.integers(1, 40))  # ties: desk and op id decide
-            prev = tuple(draw(st.lists(st.sampled_from(mine), max_size=3, unique=True))
-                         if mine else ())
+            earlier = mine[: mine.index(op_id)]
+            prev = tuple(draw(st.lists(st.sampled_from(mine if draw(st.integers(0, 5)) == 0
+                                                      else earlier or mine),
+                                       max_size=3, unique=True)))
             if draw(st.integers(0, 3)) == 0:
                 names = draw(st.lists(st.sampled_from([*FIELDS[kind], "shoe_size"]),
                                       unique=True, max_size=4))
@@ -82,7 +84,6 @@ def histories(draw: st.DrawFn) -> list[Op]:
                 name = draw(st.sampled_from([*FIELDS[kind], "shoe_size"]))
                 ops.append(Op(op_id, hlc, desk, seqs[desk], "A01", kind, entity_id, name,
                               _value(draw, name), prev))
-            mine.append(op_id)
     return ops
 
 
