@@ -43,3 +43,17 @@ def make_test_app(*, now: datetime, locale: str = "zh_CN", signed_in: bool = Fal
     if signed_in:
         desk.agent, desk.role = "A01", "agent"
     return make_app(desk, signed_in=signed_in)
+
+
+async def wait_until(pilot: object, done: object, timeout: float = 5.0) -> None:
+    """Pause the app until `done()` holds (a bound, not a fixed sleep: quick on a quiet
+    machine, patient on a loaded one); fails when it never does."""
+    import time
+
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot) and callable(done)
+    end = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < end, f"not done within {timeout} s"
+        await pilot.pause(0.05)

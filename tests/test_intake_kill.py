@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.tmux import Tmux, needs_tmux
+from tests.tmux import Tmux, command, needs_tmux
 
 pytestmark = [pytest.mark.e2e, needs_tmux]
 
@@ -32,9 +31,8 @@ def test_kill_9_mid_call_loses_nothing_and_the_draft_is_offered(desk_dir: Path) 
     from hotline.services.intake import load_drafts
     from hotline.store import Store
 
-    command = (f"cd {desk_dir} && TEXTUAL_DISABLE_KITTY_KEY=1 exec {sys.executable} -m hotline "
-               f"--config {desk_dir / 'hotline.toml'}")
-    first = Tmux(command, prefix="hl-kill")
+    line = command(f"--config {desk_dir / 'hotline.toml'}", cwd=str(desk_dir))
+    first = Tmux(line, prefix="hl-kill")
     try:
         sign_in(first)
         first.wait_for("今日来电")
@@ -56,7 +54,7 @@ def test_kill_9_mid_call_loses_nothing_and_the_draft_is_offered(desk_dir: Path) 
     assert (draft.intake.phone, draft.intake.customer_name, draft.intake.product_model) == (
         "13800138000", "张三", "KFR-35GW")
 
-    again = Tmux(command, prefix="hl-kill")
+    again = Tmux(line, prefix="hl-kill")
     try:
         sign_in(again)
         again.wait_for(draft.intake.number)  # "you have an unsaved call D01-…: resume?"

@@ -22,7 +22,7 @@ from hotline.services.desk import Desk
 from hotline.store import Store
 from hotline.widgets.caller_panel import CallerPanel
 from hotline.widgets.script_panel import ScriptPanel
-from tests.apps import make_test_app
+from tests.apps import make_test_app, wait_until
 from tests.conftest import FROZEN
 
 
@@ -361,12 +361,14 @@ async def test_a_draft_survives_a_restart_and_is_offered(tmp_path: Path) -> None
         await pilot.press(*"13900139000", "enter", *"Wang")
         await pilot.press("f6", "y")
         await settle(pilot)
+        # The draft is written a moment after the last change (later on a loaded machine).
+        await wait_until(pilot, lambda: "Wang" in str(first.desk.store.scalar(
+            "SELECT data FROM drafts WHERE call_id = ?", (screen._intake.call_id,))))
     first.desk.store.close()
 
     again = make_app(file_desk(path), signed_in=True)
     async with again.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.2)
-        assert isinstance(again.screen, DraftOfferModal)
+        await wait_until(pilot, lambda: isinstance(again.screen, DraftOfferModal))
         assert number in str(again.screen.query_one("#draft-question", Static).render())
         await pilot.press("y")
         await pilot.pause()
