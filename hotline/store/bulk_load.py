@@ -5,7 +5,8 @@ trigram search index. Kept up to date insert by insert, those indexes cost more 
 themselves (every insert lands on a random page of each); built once at the end, each is one
 sort. So a bulk load into an empty store drops the secondary indexes and the search triggers of
 the replicated tables, loads, and creates them again from their own SQL, then rebuilds the
-search index from the calls.
+search index from the calls and the report's per-call facts (`call_facts`, also kept by
+triggers) from the calls, transfers and callbacks.
 
 The dropped definitions are kept in `meta` in the same transaction that drops them: a load
 that is killed half-way (power cut, kill -9) leaves a store whose next `Store.open` puts them
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from hotline.store import call_facts
 from hotline.store.schema import ENTITIES
 
 if TYPE_CHECKING:
@@ -144,6 +146,8 @@ def restore_indexes(store: Store) -> None:
                         store.conn.execute(sql)
                 for table in dropped["search"]:
                     store.conn.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+                # The report's per-call facts were kept by triggers dropped with the others.
+                call_facts.refill(store.conn)
                 store.conn.execute("DELETE FROM meta WHERE key = ?", (META_KEY,))
         finally:
             store.conn.execute(f"PRAGMA threads = {int(threads)}")

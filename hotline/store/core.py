@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hotline.errors import UsageError
+from hotline.store import call_facts
 from hotline.store import hlc as hlc_clock
 from hotline.store.bulk_load import larger_cache, restore_indexes
 from hotline.store.ids import new_id
@@ -398,7 +399,8 @@ class Store:
             )
 
     def rebuild(self) -> None:
-        """Throw the state tables away and materialise them again from the op log."""
+        """Throw the state tables away and materialise them again from the op log, then the
+        report's `call_facts` from them (its triggers kept it, but it is derived: made anew)."""
         with self.transaction():
             for kind in ENTITIES.values():
                 self.conn.execute(f"DELETE FROM {kind.table}")
@@ -415,6 +417,7 @@ class Store:
                 batch.append(op)
             if batch:
                 self._rebuild_entity(batch)
+            call_facts.refill(self.conn)
 
     def rebuilt_digest(self) -> str:
         """The digest a rebuild from the op log would give, leaving the store as it was (the

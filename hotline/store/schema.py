@@ -323,5 +323,68 @@ def m009_report_problems_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_call_facts(db: Database) -> None:
+    """Monthly report (DESIGN.md section 6): each transferred call's first department result,
+    the callback that told it, and its transfers' response times, kept in the desk-local table
+    `call_facts` by triggers, so a month reads them as one range instead of three index seeks
+    per call (`hotline.store.call_facts`, which says what each column is). Filled from the
+    existing records here."""
+    from hotline.store import call_facts
+
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS call_facts (started_at TEXT NOT NULL, id TEXT NOT NULL,"
+        " training INTEGER, first_result TEXT, told_at TEXT, resp_s INTEGER, resp_n INTEGER,"
+        " PRIMARY KEY (started_at, id)) WITHOUT ROWID"
+    )
+
+    def again(call: str) -> str:
+        """Statements recomputing the row of the call whose id is `call`."""
+        return (
+            f"DELETE FROM call_facts WHERE id = {call}"
+            f" AND started_at = (SELECT started_at FROM calls WHERE id = {call});"
+            f" INSERT INTO call_facts ({', '.join(call_facts.COLUMNS)})"
+            f" {call_facts.select_facts(f'transfers WHERE call_id = {call}')};"
+        )
+
+    def changed(*columns: str) -> str:
+        return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+
+    triggers = {
+        "call_facts_call_insert": f"AFTER INSERT ON calls BEGIN {again('new.id')} END",
+        "call_facts_call_update": (
+            "AFTER UPDATE OF id, started_at, training ON calls"
+            f" WHEN {changed('id', 'started_at', 'training')} BEGIN"
+            " DELETE FROM call_facts WHERE started_at = old.started_at AND id = old.id;"
+            f" {again('new.id')} END"
+        ),
+        "call_facts_call_delete": (
+            "AFTER DELETE ON calls BEGIN"
+            " DELETE FROM call_facts WHERE started_at = old.started_at AND id = old.id; END"
+        ),
+        "call_facts_transfer_insert": f"AFTER INSERT ON transfers BEGIN {again('new.call_id')} END",
+        "call_facts_transfer_update": (
+            "AFTER UPDATE OF call_id, result_at, sent_at ON transfers"
+            f" WHEN {changed('call_id', 'result_at', 'sent_at')} BEGIN"
+            f" {again('old.call_id')} {again('new.call_id')} END"
+        ),
+        "call_facts_transfer_delete": f"AFTER DELETE ON transfers BEGIN {again('old.call_id')} END",
+        "call_facts_followup_insert": (
+            f"AFTER INSERT ON followups WHEN new.reached = 1 BEGIN {again('new.call_id')} END"
+        ),
+        "call_facts_followup_update": (
+            "AFTER UPDATE OF call_id, reached, done_at ON followups"
+            f" WHEN {changed('call_id', 'reached', 'done_at')} BEGIN"
+            f" {again('old.call_id')} {again('new.call_id')} END"
+        ),
+        "call_facts_followup_delete": (
+            f"AFTER DELETE ON followups WHEN old.reached = 1 BEGIN {again('old.call_id')} END"
+        ),
+    }
+    for name, body in triggers.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+    call_facts.refill(db.conn)
+
+
 SCHEMA_VERSION = len(migrations.names)
 """The schema version this hotline writes and understands."""
