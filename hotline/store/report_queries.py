@@ -4,18 +4,18 @@ A report looks at the calls received in one month, training calls left out. A ca
 whole description and confirmations (about 1 KB), so the month is read from the covering index
 `calls_report`, which holds only what reports count; each part of the report is one streaming
 pass over it (or over the month's transfers, `transfers_report`), and the per-call facts that
-need other tables are seeks in covering indexes: the call's first department result
-(`transfers_report`), the first callback that told it (`followups_reached`), a correction of a
-confirmed key field (`ops_call_edits`, which holds only edits of intake fields). The free text
+need other tables are one seek each: the call's first department result and the first callback
+that told it in `call_facts` (kept by triggers, keyed like the month), a correction of a
+confirmed key field in `ops_call_edits` (which holds only edits of intake fields). The free text
 of the root causes is counted from its own covering index (`calls_problems`). A month is three
 statements, each returning its parts as JSON (`month_figures`): the month's calls, their
 transfers, the root causes (DESIGN.md section 6: every section over 1,000,000 calls within
 1 s). Days are counted as ranges between the desk's local midnights (given by the service), so a
 daylight-saving change never moves a call to the wrong day.
 
-Earlier months contribute only totals to trends and alerts (`trend_figures`: three index range
-counts and one join a month, cheaper than one grouped pass over four months, which has to sort
-or test every call against every month), and agents' figures for the months-running retraining
+Earlier months contribute only totals to trends and alerts (`trend_figures`: two index range
+passes a month, cheaper than one grouped pass over four months, which has to sort or test every
+call against every month), and agents' figures for the months-running retraining
 rule only for the agents it concerns (`agent_figures`).
 
 Percentiles are nearest-rank: the p-quantile of n sorted values is the value at rank ceil(p n)
@@ -104,10 +104,12 @@ def _agent_rows(p: MonthParams, params: dict[str, Any], agents: Sequence[str] | 
     """Per first-contact owner (or only `agents`), the counts behind each KPI, one row each
     (`AGENT_COLUMNS`); their sums are the month's totals. Callbacks count per call: its first
     department result, told to the customer at a callback (due once made, or once
-    `callback_seconds` have passed). The inner queries are LIMIT -1 so SQLite streams them as
-    co-routines instead of repeating their seeks; times are epoch seconds, each parsed once,
-    and only numbers leave the inner queries (each text value passed on is copied for every
-    call: a tenth of the pass)."""
+    `callback_seconds` have passed): the call's first result and that callback are read with
+    it from `call_facts` (one seek where three index lookups per call cost a third of the
+    pass; NULL: never transferred, `'~'`: no result yet). The inner query is LIMIT -1 so SQLite
+    streams it as a co-routine instead of repeating its seeks; times are epoch seconds, each
+    parsed once, and only numbers leave the inner query (each text value passed on is copied
+    for every call: a tenth of the pass)."""
     params.update(now=p.now, cb_s=p.callback_seconds, threshold=p.threshold)
     only = f"AND c.agent IN {_in_list('ag', agents, params)}" if agents is not None else ""
     # Literal, not bound: it must read exactly as the partial index's WHERE.
@@ -131,27 +133,20 @@ def _agent_rows(p: MonthParams, params: dict[str, Any], agents: Sequence[str] | 
            coalesce(sum(told_s <= result_s + :cb_s), 0) AS called_in_time,
            coalesce(sum(transferred), 0) AS transferred
     FROM (
-        SELECT agent, solved_at_once, satisfaction, ended_s, respond_by, corrected,
-               first_result IS NOT NULL AS transferred,
-               unixepoch(nullif(first_result, '~')) AS result_s,
-               CASE WHEN first_result < '~' THEN
-                 (SELECT unixepoch(min(f.done_at)) FROM followups f INDEXED BY followups_reached
-                   WHERE f.call_id = y.id AND f.reached = 1
-                     AND f.done_at >= y.first_result) END AS told_s
-        FROM (
-            SELECT c.id, c.agent, c.satisfaction,
-                   c.reopen_count = 0 AND c.status IN ('resolved', 'closed') AS solved_at_once,
-                   unixepoch(coalesce(c.ended_at, c.started_at)) AS ended_s,
-                   unixepoch(c.started_at) + ({_respond_seconds(p, params)}) AS respond_by,
-                   -- NULL: never transferred; '~' (after any date): no result yet.
-                   (SELECT min(coalesce(tr.result_at, '~'))
-                      FROM transfers tr INDEXED BY transfers_report
-                     WHERE tr.call_id = c.id) AS first_result,
-                   EXISTS (SELECT 1 FROM ops o INDEXED BY ops_call_edits
-                            WHERE o.entity_id = c.id AND o.entity = 'call'
-                              AND o.field IN {edit_fields} AND o.field IN {key_fields})
-                     AS corrected
-            FROM {MONTH_CALLS} {only} LIMIT -1) AS y
+        SELECT c.agent, c.satisfaction,
+               c.reopen_count = 0 AND c.status IN ('resolved', 'closed') AS solved_at_once,
+               unixepoch(coalesce(c.ended_at, c.started_at)) AS ended_s,
+               unixepoch(c.started_at) + ({_respond_seconds(p, params)}) AS respond_by,
+               f.first_result IS NOT NULL AS transferred,
+               unixepoch(nullif(f.first_result, '~')) AS result_s,
+               unixepoch(f.told_at) AS told_s,
+               EXISTS (SELECT 1 FROM ops o INDEXED BY ops_call_edits
+                        WHERE o.entity_id = c.id AND o.entity = 'call'
+                          AND o.field IN {edit_fields} AND o.field IN {key_fields})
+                 AS corrected
+        FROM calls c INDEXED BY calls_report
+        LEFT JOIN call_facts f ON f.started_at = c.started_at AND f.id = c.id
+        WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0 {only}
         LIMIT -1)
     GROUP BY agent"""
 
@@ -163,7 +158,9 @@ AGENT_COLUMNS = ("agent", "calls", "first_contact", "on_time", "late", "answered
 
 def _month_ctes(p: MonthParams, params: dict[str, Any]) -> str:
     """`agents` (per-agent KPI counts, whose sums are the month's totals too), `dims` (calls by
-    channel, category, priority, department and score, rolled up by the parts), `days` (the
+    channel, category, priority, department and score, rolled up by the parts; grouped by one
+    key holding the five, whose sort compares one value where five columns cost 50 % more;
+    the key tells every value and type apart, so each group's columns are its own), `days` (the
     local days as ranges), `closing` (seconds from receiving to closing, of closed calls)."""
     params.update(lo=p.start, hi=p.end)
     days = []
@@ -176,7 +173,7 @@ def _month_ctes(p: MonthParams, params: dict[str, Any]) -> str:
     dims AS MATERIALIZED (
         SELECT c.channel, c.category, c.priority, c.department, c.satisfaction, count(*) AS n
         FROM {MONTH_CALLS}
-        GROUP BY 1, 2, 3, 4, 5
+        GROUP BY json_array(c.channel, c.category, c.priority, c.department, c.satisfaction)
     ),
     days(day, lo, hi) AS (VALUES {days_values}),
     closing AS MATERIALIZED (
@@ -284,21 +281,22 @@ def _calls_parts(p: MonthParams, params: dict[str, Any]) -> dict[str, str]:
 
 
 def _transfer_ctes(p: MonthParams, params: dict[str, Any]) -> str:
-    """`t` (the transfers of the month's calls: the call's rowid, cheaper to count distinct than
-    its id, department, response time, overdue), `dept`
+    """`t` (the transfers of the month's calls: the call's id, department, response time,
+    overdue; the calls with a transfer are the month's range of `call_facts`, so the half of
+    the calls without one costs no seek into `transfers_report`), `dept`
     (their counts by department) and `picks` (the answered transfers at each department's
     median and p90 ranks: one numbering of the sorted responses, instead of also counting
     every partition's rows again for each row)."""
     params.update(lo=p.start, hi=p.end, now=p.now)
     return f"""
     t AS MATERIALIZED (
-        SELECT c.rowid AS call, tr.department,
+        SELECT f.id AS call, tr.department,
                unixepoch(tr.result_at) - unixepoch(tr.sent_at) AS response_s,
                (tr.result_at > tr.due_at OR (tr.result_at IS NULL AND tr.due_at < :now))
                  AS overdue
-        FROM calls c INDEXED BY calls_report
-        JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
-        WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
+        FROM call_facts f
+        JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = f.id
+        WHERE f.started_at >= :lo AND f.started_at < :hi AND f.training = 0
     ),
     dept AS MATERIALIZED (
         SELECT department, count(*) AS transfers, count(DISTINCT call) AS calls,
@@ -413,20 +411,21 @@ def _root_causes(query: Query, p: MonthParams, limit: int) -> list[list[Any]]:
 
 
 def trend_figures(query: Query, p: MonthParams) -> dict[str, Any]:
-    """An earlier month's totals for trends and alerts: calls, complaints, average department
-    response time (index-only: `calls_report`, `transfers_report`)."""
+    """An earlier month's totals for trends and alerts: calls and complaints in one pass over
+    `calls_report`, the average department response time from the sums of `call_facts` (the
+    average of all the month's transfers: the same value as `avg`, exact integer sums divided
+    once) without joining the month's calls with their transfers."""
     params: dict[str, Any] = {"lo": p.start, "hi": p.end}
     complaints = _in_list("cc", p.complaint_categories, params)
     return query(
         f"""
-        SELECT
-          (SELECT count(*) FROM {MONTH_CALLS}) AS calls,
-          (SELECT count(*) FROM {MONTH_CALLS} AND c.category IN {complaints}) AS complaints,
-          (SELECT avg(unixepoch(tr.result_at) - unixepoch(tr.sent_at))
-             FROM calls c INDEXED BY calls_report
-             JOIN transfers tr INDEXED BY transfers_report ON tr.call_id = c.id
-            WHERE c.started_at >= :lo AND c.started_at < :hi AND c.training = 0
-              AND tr.result_at IS NOT NULL) AS response_avg_s
+        SELECT count(*) AS calls,
+               coalesce(sum(c.category IN {complaints}), 0) AS complaints,
+               (SELECT CASE WHEN sum(resp_n) > 0 THEN sum(resp_s) * 1.0 / sum(resp_n) END
+                  FROM call_facts
+                 WHERE started_at >= :lo AND started_at < :hi AND training = 0)
+                 AS response_avg_s
+        FROM {MONTH_CALLS}
         """,
         params,
     )[0]
