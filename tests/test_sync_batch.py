@@ -236,3 +236,20 @@ def _sealed_lines(tmp_path: Path, lines: list[str]) -> Path:
     path.write_bytes(hb.seal(KEY, bundle_id="B4", site=site_id(KEY), desk="D01", schema=1,
                              created="2026-11-25T02:30:00Z", vv={}, lines=lines))
     return path
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_two_ops_under_one_desk_and_number_are_a_fork_and_nothing_is_written(
+    held: bool
+) -> None:
+    store = Store.open(":memory:", desk="D08")
+    if held:
+        apply_batch(store, [Op("01OP0000000000000000000009", 1, "D05", 9, "A01", "note",
+                               "n-9", CREATE, {"text": "x"})])
+    before = _ops_table(store), store.digest()
+    ops = [Op(f"01OP000000000000000000000{i}", i, "D01", 1 if i in (2, 4) else i, "A01", "note",
+              f"n-{i}", CREATE, {"text": "x"}) for i in range(1, 6)]
+    with pytest.raises(InputRefused) as refused:
+        apply_batch(store, ops)
+    assert (refused.value.key, refused.value.params) == ("bundle.fork", {"desk": "D01", "seq": 1})
+    assert (_ops_table(store), store.digest()) == before

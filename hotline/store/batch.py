@@ -22,6 +22,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -87,6 +88,9 @@ def plain_text(value: Any) -> str:
 # -- which ops are new -------------------------------------------------------------------------
 
 
+_DESK_SEQ = itemgetter(2, 3)
+
+
 def _split_new(
     store: Store, records: Sequence[Record], *, empty: bool
 ) -> tuple[list[Record], int]:
@@ -106,6 +110,12 @@ def _split_new(
                 seen.add(r[0])
                 unique.append(r)
     duplicates = len(records) - len(unique)
+    if empty:  # nothing held: only two ops of the batch under one (desk, seq) can clash
+        slots = list(map(_DESK_SEQ, unique))
+        if len(set(slots)) != len(slots):
+            desk, seq = min(slot for slot, n in Counter(slots).items() if n > 1)
+            raise InputRefused("bundle.fork", desk=desk, seq=seq)
+        return list(unique), duplicates
     by_desk: dict[str, list[Record]] = defaultdict(list)
     for r in unique:
         by_desk[r[2]].append(r)
@@ -115,7 +125,7 @@ def _split_new(
         if len(set(seqs)) != len(seqs):  # two ops of the batch under one (desk, seq)
             seq = min(s for s, n in Counter(seqs).items() if n > 1)
             raise InputRefused("bundle.fork", desk=desk, seq=seq)
-        held = {} if empty else dict(
+        held = dict(
             store.conn.execute(
                 "SELECT seq, op_id FROM ops WHERE desk = ? AND seq BETWEEN ? AND ?",
                 (desk, min(seqs), max(seqs)),
@@ -211,10 +221,19 @@ def _state_row(
     only its edited fields are merged. Booleans are left to SQLite, which stores them as the
     integers `to_column` would give.
     """
+    kind_name = layout.kind.name
+    if len(records) == 1 and records[0][7] == CREATE and records[0][5] == kind_name:
+        created = records[0][8]  # most records: their creation alone
+        if created.keys().isdisjoint(layout.names):
+            return None
+        row = [entity_id, *map(created.get, layout.fields)]
+        for i in layout.json_at:
+            if row[i] is not None:
+                row[i] = encode(row[i])
+        return row
     base: Record | None = None
     twice = False
     edits: dict[str, list[Record]] = {}
-    kind_name = layout.kind.name
     for r in records:
         if r[5] != kind_name:
             return MIXED
@@ -231,7 +250,7 @@ def _state_row(
     if twice:  # created twice (two desks met one caller): rare, merged field by field
         return _general_row(layout.kind, entity_id, records, conflicts)
     if base is not None:
-        created: dict[str, Any] = base[8]
+        created = base[8]
         row = [entity_id, *map(created.get, layout.fields)]
         written = not created.keys().isdisjoint(layout.names)
     else:
