@@ -437,6 +437,32 @@ async def test_a_late_result_for_another_month_is_dropped() -> None:
         assert screen.report.month == "2026-11"
 
 
+async def test_an_agent_sees_the_desk_figures_and_only_their_own_grade() -> None:
+    """Grades and the retraining list are a personnel assessment: the supervisor's."""
+    from hotline.screens.reports import ReportsScreen
+
+    async def october(app: HotlineApp) -> Report:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("f9")
+            await app.workers.wait_for_complete()
+            await pilot.press("left")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReportsScreen) and screen.report is not None
+            assert bool(screen.query("#report-own-grade")) == (app.desk.role != "supervisor")
+            return screen.report
+
+    everyone = await october(_app())
+    assert {g.code for g in everyone.agents.grades} >= {"A01", "A02"}
+    agent_app = _app()
+    agent_app.desk.agent, agent_app.desk.role = "A02", "agent"
+    own = await october(agent_app)
+    assert [g.code for g in own.agents.grades] == ["A02"]
+    assert all(r.code == "A02" for r in own.agents.retrain)
+    assert own.volume == everyone.volume and own.handling == everyone.handling
+
+
 def test_reports_screen_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def show_october(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("f9")

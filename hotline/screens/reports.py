@@ -26,6 +26,7 @@ from textual_plotext import PlotextPlot
 from hotline.errors import HotlineError
 from hotline.i18n import t
 from hotline.services import report_formats as fmt
+from hotline.services.report_access import as_seen_by, sees_every_agent
 from hotline.services.reports import Report, current_month, monthly_report, shift_month
 from hotline.widgets.keys import localized
 
@@ -117,7 +118,7 @@ class ReportsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def _count(self, month: str) -> None:
         try:
-            report = monthly_report(self.app.desk, month)
+            report = as_seen_by(monthly_report(self.app.desk, month), self.app.desk)
         except HotlineError as exc:
             self.post_message(self.Failed(month, exc.message()))
             return
@@ -156,6 +157,9 @@ class ReportsScreen(Screen[None]):
         status = (t("report.screen.empty", month=report.month) if report.volume.calls == 0
                   else doc.subtitle)
         widgets.append(Static(status, id="report-status", markup=False))
+        if not sees_every_agent(desk):
+            widgets.append(Static(t("report.screen.own_grade_only"), id="report-own-grade",
+                                  markup=False))
         charts: dict[str, PlotextPlot] = {}
         if report.volume.calls:
             charts["by_day"] = self._chart("chart-days",
