@@ -214,7 +214,7 @@ def test_a_bulk_load_and_its_repair_after_a_kill_fill_the_facts(
     assert check(again) == rows
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-                       " AND name LIKE 'call_facts%'").fetchone()[0] == 9
+                       " AND name LIKE 'call_facts%'").fetchone()[0] == 11
     raw.close()
 
 

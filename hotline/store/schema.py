@@ -351,7 +351,11 @@ def m010_call_facts(db: Database) -> None:
         return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
 
     triggers = {
-        "call_facts_call_insert": f"AFTER INSERT ON calls BEGIN {again('new.id')} END",
+        # Most calls arrive before any transfer: nothing to compute then.
+        "call_facts_call_insert": (
+            "AFTER INSERT ON calls WHEN EXISTS (SELECT 1 FROM transfers WHERE call_id = new.id)"
+            f" BEGIN {again('new.id')} END"
+        ),
         "call_facts_call_update": (
             "AFTER UPDATE OF id, started_at, training ON calls"
             f" WHEN {changed('id', 'started_at', 'training')} BEGIN"
@@ -365,8 +369,11 @@ def m010_call_facts(db: Database) -> None:
         "call_facts_transfer_insert": f"AFTER INSERT ON transfers BEGIN {again('new.call_id')} END",
         "call_facts_transfer_update": (
             "AFTER UPDATE OF call_id, result_at, sent_at ON transfers"
-            f" WHEN {changed('call_id', 'result_at', 'sent_at')} BEGIN"
-            f" {again('old.call_id')} {again('new.call_id')} END"
+            f" WHEN {changed('call_id', 'result_at', 'sent_at')} BEGIN {again('new.call_id')} END"
+        ),
+        "call_facts_transfer_moved": (
+            "AFTER UPDATE OF call_id ON transfers WHEN old.call_id IS NOT new.call_id"
+            f" BEGIN {again('old.call_id')} END"
         ),
         "call_facts_transfer_delete": f"AFTER DELETE ON transfers BEGIN {again('old.call_id')} END",
         "call_facts_followup_insert": (
@@ -374,8 +381,11 @@ def m010_call_facts(db: Database) -> None:
         ),
         "call_facts_followup_update": (
             "AFTER UPDATE OF call_id, reached, done_at ON followups"
-            f" WHEN {changed('call_id', 'reached', 'done_at')} BEGIN"
-            f" {again('old.call_id')} {again('new.call_id')} END"
+            f" WHEN {changed('call_id', 'reached', 'done_at')} BEGIN {again('new.call_id')} END"
+        ),
+        "call_facts_followup_moved": (
+            "AFTER UPDATE OF call_id ON followups WHEN old.call_id IS NOT new.call_id"
+            f" BEGIN {again('old.call_id')} END"
         ),
         "call_facts_followup_delete": (
             f"AFTER DELETE ON followups WHEN old.reached = 1 BEGIN {again('old.call_id')} END"
