@@ -225,3 +225,14 @@ def test_seed_into_an_empty_store_fills_the_facts(config: Config, tmp_path: Path
     seed_store(desk_on(store, config), calls=300, days=60)
     rows = check(store)
     assert len(rows) > 50
+
+
+def test_doctor_tells_when_the_facts_are_out_of_step(desk: Desk) -> None:
+    from hotline.services.doctor import run_checks
+
+    report_data.build(desk)
+    checks = {c["name"]: c for c in run_checks(desk)}
+    assert checks["report-facts"]["ok"] is True
+    desk.store.conn.execute("UPDATE call_facts SET told_at = NULL")
+    checks = {c["name"]: c for c in run_checks(desk)}
+    assert checks["report-facts"]["ok"] is False

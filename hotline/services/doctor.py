@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from hotline.services.desk import Desk
+from hotline.store import call_facts
 from hotline.store.hlc import wall_ms
 
 
 def run_checks(desk: Desk) -> list[dict[str, Any]]:
-    """Each check as {name, ok, detail}: SQLite integrity, op log against state, clock, conflicts."""
+    """Each check as {name, ok, detail}: SQLite integrity, search index, report facts, op log
+    against state, clock, conflicts."""
     store = desk.store
     checks: list[dict[str, Any]] = []
     integrity = store.scalar("PRAGMA integrity_check")
@@ -19,6 +21,10 @@ def run_checks(desk: Desk) -> list[dict[str, Any]]:
     ) == store.scalar("SELECT count(*) FROM calls")
     checks.append({"name": "search-index", "ok": bool(fts),
                    "detail": "in step with calls" if fts else "out of step with calls"})
+    facts = not call_facts.mismatches(store.conn, limit=1)
+    checks.append({"name": "report-facts", "ok": facts,
+                   "detail": "in step with transfers and callbacks" if facts
+                   else "out of step with transfers and callbacks"})
     checks.append(_state_matches_log(desk))
     last = store.last_hlc()
     skew_s = (wall_ms(last) - int(desk.now().timestamp() * 1000)) / 1000
