@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
@@ -145,9 +145,15 @@ def _split_new(
     return fresh, duplicates
 
 
-def _entities_with_ops(store: Store, entity_ids: Sequence[str]) -> set[str]:
-    held: set[str] = set()
-    for chunk in _chunks(entity_ids):
+def _entities_with_ops(store: Store, entity_ids: Collection[str], size: int) -> set[str]:
+    """Which of `entity_ids` have ops in the store (`size`: about how many ops it holds): every
+    entity id of a store smaller than the batch is read at once from the index, else the ids
+    are looked up a chunk at a time."""
+    if size <= len(entity_ids):
+        held = {row[0] for row in store.conn.execute("SELECT DISTINCT entity_id FROM ops")}
+        return held.intersection(entity_ids)
+    held = set()
+    for chunk in _chunks(sorted(entity_ids)):
         held.update(
             row[0]
             for row in store.conn.execute(
@@ -407,7 +413,7 @@ def apply_records(
                 groups[r[6]] = [r]
             else:
                 group.append(r)
-        held = set() if empty else _entities_with_ops(store, sorted(groups))
+        held = set() if empty else _entities_with_ops(store, groups.keys(), size)
         rows: dict[str, list[list[Any]]] = defaultdict(list)
         new_conflicts: list[tuple[Any, ...]] = []
         slow: list[tuple[str, str, list[Record]]] = []
