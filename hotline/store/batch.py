@@ -13,7 +13,9 @@ handful of ops and slow for a day of desk traffic. `apply_records` gives exactly
   the batch (a call's creation and its later edits merged once, with the rule of
   `oplog.merge_field`), and each table's new rows are inserted in one statement;
 - entities it already holds read their stored ops (once, before the batch is written) and go
-  through the same `Store._materialize` as `apply`.
+  through the same `Store._materialize` as `apply`;
+- a large batch into a store holding fewer ops (a desk joining its site) builds the indexes
+  once at the end instead of insert by insert (`BULK_OPS`).
 """
 
 from __future__ import annotations
@@ -48,13 +50,15 @@ Record = list[Any]
 CHUNK = 500
 """Ids per `IN (...)` query: far below SQLite's variable limit, large enough to amortise."""
 BULK_OPS = 20_000
-"""A batch at least this large into a store that holds no op yet (a desk joining its site, a
-store restored from a full bundle) is loaded as `hotline seed` loads: the indexes and search
-triggers are dropped and built again once at the end (`bulk_load`), all in the one transaction
-of the import, so no other connection ever sees the store without them."""
+"""A batch of at least this many new ops into a store holding at most `BULK_SHARE` times as
+many (a desk joining its site, a store restored from a full bundle) is loaded as `hotline seed`
+loads: the indexes and search triggers are dropped and built again once at the end
+(`bulk_load`), all in the one transaction of the import, so no other connection ever sees the
+store without them. (100,000 ops into an empty store: a fifth less CPU; 1.4 million ops of a
+whole site into a desk's store: 30 s instead of 49 s.)"""
 BULK_SHARE = 1.0
-"""... and the store holds at most this many ops per op of the batch: rebuilding an index costs
-as much as the rows it holds, so it pays only when most of them are new."""
+"""Rebuilding an index costs as much as the rows it holds, so it pays only when most of them
+are new."""
 INSERT_CHUNK = 10_000
 """Ops per `executemany`, so a progress bar moves on a large bundle."""
 
