@@ -24,7 +24,8 @@ closing, notes, each later step one op per changed field), so the mix is what de
   its indexes up to date can reach with this schema: at ~15 ops per call, indexing the calls
   for search costs about as much as inserting the ops themselves.
 
-Each timing is the best of a few runs (machines here are noisy: compare the ratios).
+Each timing is the best of `ROUNDS` runs, the runs of all figures taken in turn (machines
+here are noisy: compare the ratios, and the load average the baseline's row gives).
 Run alone: `.venv/bin/python -m bench bundle`.
 """
 
@@ -42,7 +43,8 @@ OPS = 100_000
 TARGET = 0.5
 END = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
 KEY = bytes(range(32))
-ROUNDS = 3
+ROUNDS = 5
+"""Each figure is the best of this many runs, taken in turn with the others."""
 
 
 def _desk(path: Path, code: str) -> Any:
@@ -54,56 +56,52 @@ def _desk(path: Path, code: str) -> Any:
     return Desk(store=store, config=load_config(DEFAULT_CONFIG_PATH), clock=lambda: END)
 
 
-def _baseline(rows: list[tuple[Any, ...]], ddl: list[str], folder: Path, name: str) -> float:
+def _baseline(rows: list[tuple[Any, ...]], ddl: list[str], path: Path) -> float:
     """Seconds to insert `rows` into a fresh file with the `ops` table made by `ddl`."""
-    best = float("inf")
-    for i in range(ROUNDS):
-        path = folder / f"{name}-{i}.db"
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        for statement in ddl:
-            conn.execute(statement)
-        marks = ", ".join("?" * len(rows[0]))
-        started = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(f"INSERT INTO ops VALUES ({marks})", rows)
-        conn.execute("COMMIT")
-        best = min(best, time.perf_counter() - started)
-        conn.close()
-    return best
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    for statement in ddl:
+        conn.execute(statement)
+    marks = ", ".join("?" * len(rows[0]))
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT INTO ops VALUES ({marks})", rows)
+    conn.execute("COMMIT")
+    took = time.perf_counter() - started
+    conn.close()
+    return took
 
 
-def _sql_floor(source: Any, rows: list[tuple[Any, ...]], folder: Path) -> float:
-    """Seconds to write the op rows and the state rows of `source` into a fresh store."""
+def _sql_floor(rows: list[tuple[Any, ...]], tables: dict[str, list[tuple[Any, ...]]],
+               path: Path) -> float:
+    """Seconds to write the op rows and the state rows `tables` into a fresh store."""
     from hotline.store import Store
-    from hotline.store.schema import ENTITIES
 
-    tables = {kind.table: source.conn.execute(f"SELECT * FROM {kind.table}").fetchall()
-              for kind in ENTITIES.values()}
-    best = float("inf")
-    for i in range(ROUNDS - 1):
-        store = Store.open(folder / f"floor-{i}.db", desk="D03", create=True)
-        started = time.perf_counter()
-        with store.transaction():
-            marks = ", ".join("?" * len(rows[0]))
-            store.conn.executemany(f"INSERT INTO ops VALUES ({marks})", rows)
-            for table, state in tables.items():
-                if state:
-                    store.conn.executemany(
-                        f"INSERT INTO {table} VALUES ({', '.join('?' * len(state[0]))})", state)
-        best = min(best, time.perf_counter() - started)
-        store.close()
-    return best
+    store = Store.open(path, desk="D03", create=True)
+    started = time.perf_counter()
+    with store.transaction():
+        marks = ", ".join("?" * len(rows[0]))
+        store.conn.executemany(f"INSERT INTO ops VALUES ({marks})", rows)
+        for table, state in tables.items():
+            if state:
+                store.conn.executemany(
+                    f"INSERT INTO {table} VALUES ({', '.join('?' * len(state[0]))})", state)
+    took = time.perf_counter() - started
+    store.close()
+    return took
 
 
 def measure(folder: Path, n_ops: int = OPS) -> dict[str, Any]:
-    """Every figure of this bench, measured in `folder`."""
+    """Every figure of this bench, measured in `folder`: each the best of `ROUNDS`, the rounds
+    of every figure taken in turn (baseline, import, export… then again), so a change of load
+    on the machine during the run weighs on all of them alike."""
     from bench.desk_traffic import traffic
     from hotline.services.sync import export_bundle, import_bundle
     from hotline.store import batch
     from hotline.store.core import load_new_entities
     from hotline.store.oplog import OP_COLUMNS
+    from hotline.store.schema import ENTITIES
 
     source = _desk(folder / "source.db", "D01")
     load_new_entities(source.store, traffic(n_ops))
@@ -114,29 +112,31 @@ def measure(folder: Path, n_ops: int = OPS) -> dict[str, Any]:
     ddl = [r[0] for r in store.conn.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = 'ops' AND sql IS NOT NULL "
         "ORDER BY type DESC")]  # the table first, then its indexes
-    baseline = _baseline(rows, ddl, folder, "baseline")
-    ceiling = _baseline(rows, [ddl[0].replace("PRIMARY KEY", "")], folder, "ceiling")
+    tables = {kind.table: store.conn.execute(f"SELECT * FROM {kind.table}").fetchall()
+              for kind in ENTITIES.values()}
+    best: dict[str, float] = {}
 
-    floor = _sql_floor(store, rows, folder)
+    def keep(name: str, seconds: float) -> None:
+        best[name] = min(best.get(name, float("inf")), seconds)
 
-    export_s, size = float("inf"), 0
     bundle = folder / "all.hlbundle"
-    for _ in range(ROUNDS):
+    size = 0
+    for i in range(ROUNDS):
+        keep("baseline_s", _baseline(rows, ddl, folder / f"baseline-{i}.db"))
+        keep("ceiling_s", _baseline(rows, [ddl[0].replace("PRIMARY KEY", "")],
+                                    folder / f"ceiling-{i}.db"))
+        keep("floor_s", _sql_floor(rows, tables, folder / f"floor-{i}.db"))
         started = time.perf_counter()
-        report = export_bundle(source, out=bundle, full=True, key=KEY)
-        export_s = min(export_s, time.perf_counter() - started)
-        size = report.bytes
-
-    import_s = reimport_s = incremental_s = float("inf")
-    for i in range(ROUNDS - 1):
+        size = export_bundle(source, out=bundle, full=True, key=KEY).bytes
+        keep("export_s", time.perf_counter() - started)
         target = _desk(folder / f"target-{i}.db", "D03")
         started = time.perf_counter()
         done = import_bundle(target, bundle, key=KEY)
-        import_s = min(import_s, time.perf_counter() - started)
+        keep("import_s", time.perf_counter() - started)
         assert done.applied == ops
         started = time.perf_counter()
         again = import_bundle(target, bundle, key=KEY)
-        reimport_s = min(reimport_s, time.perf_counter() - started)
+        keep("reimport_s", time.perf_counter() - started)
         assert again.duplicates == ops
         assert target.store.digest() == store.digest()
         target.store.close()
@@ -145,24 +145,27 @@ def measure(folder: Path, n_ops: int = OPS) -> dict[str, Any]:
         try:
             started = time.perf_counter()
             import_bundle(target, bundle, key=KEY)
-            incremental_s = min(incremental_s, time.perf_counter() - started)
+            keep("incremental_s", time.perf_counter() - started)
         finally:
             batch.BULK_OPS = bulk_ops
         assert target.store.digest() == store.digest()
         target.store.close()
+        for done_with in folder.glob(f"*-{i}.db*"):
+            done_with.unlink()
     store.close()
-    return {"ops": ops, "bytes": size, "baseline_s": baseline, "ceiling_s": ceiling,
-            "floor_s": floor,
-            "export_s": export_s, "import_s": import_s, "reimport_s": reimport_s,
-            "incremental_s": incremental_s}
+    return {"ops": ops, "bytes": size, **best}
 
 
 def run() -> list[dict[str, Any]]:
+    from bench.common import load_average
+
     folder = Path(tempfile.mkdtemp(prefix="hotline-bench-bundle-"))
+    load_before = load_average()
     try:
         m = measure(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    load = f"load {load_before:.1f} -> {load_average():.1f}"
     ops = m["ops"]
     base_rate = ops / m["baseline_s"]
 
@@ -177,7 +180,7 @@ def run() -> list[dict[str, Any]]:
     return [
         {"name": f"baseline: executemany {ops:,} op rows, same PK+indexes",
          "value": round(base_rate),
-         "unit": "rows/s", "target": "-", "pass": None},
+         "unit": "rows/s", "target": load, "pass": None},
         {"name": "ceiling: executemany, no PK, no index", "value": round(ops / m["ceiling_s"]),
          "unit": "rows/s", "target": "-", "pass": None},
         rate_row("bundle export (--full, end to end)", m["export_s"], TARGET),
