@@ -340,6 +340,12 @@ def test_a_header_swapped_from_another_bundle_is_refused(d1: Path, tmp_path: Pat
         (["{\"op_id\": 1}" + " " * 40], "object"),
         (["not json at all" + " " * 40], "json"),
         ([_line(), _line()], "twice"),
+        # Well-formed JSON the state tables cannot hold (was "unexpected problem", exit 1).
+        ([_line(value={"name": {"given": "五"}, "phone": "+8613900139000"})], "object as text"),
+        ([_line(field="name", value=["王", "五"])], "list as text"),
+        ([_line(value={"name": "王五", "phone": 2**70})], "integer beyond 64 bits"),
+        ([_line(value={"name": "SURROGATE", "phone": "+8613900139000"}).replace(
+            "SURROGATE", "\\ud800")], "lone surrogate"),
     ],
 )
 def test_a_well_sealed_bundle_with_a_malformed_op_is_refused(

@@ -150,8 +150,8 @@ def test_a_day_of_desk_traffic_imports_as_apply_writes_it(
     path = tmp_path / "day.hlbundle"
     path.write_bytes(data)
     opened = hb.open_bundle(path, KEY, site_id(KEY))
-    assert not opened.floats
-    apply_records(store, opened.records, floats=opened.floats)
+    assert opened.plain
+    apply_records(store, opened.records, plain=opened.plain)
     assert store.digest() == one.digest() == store.rebuilt_digest()
     assert _ops_table(store) == _ops_table(one)
     assert _fresh_schema(store) == schema  # every index and trigger is back
@@ -160,32 +160,34 @@ def test_a_day_of_desk_traffic_imports_as_apply_writes_it(
     assert hits == one.scalar("SELECT count(*) FROM calls_fts WHERE calls_fts MATCH ?",
                               ('"不制冷"',)) > 0
     # A store that holds ops takes the incremental path; the result is the same.
-    again = apply_records(store, opened.records, floats=opened.floats)
+    again = apply_records(store, opened.records, plain=opened.plain)
     assert (again.applied, again.duplicates) == (0, len(ops))
     assert store.digest() == one.digest()
 
 
-def _bundle_of(tmp_path: Path, ops: list[Op]) -> Path:
-    path = tmp_path / "b.hlbundle"
-    path.write_bytes(hb.seal(KEY, bundle_id="B2", site=site_id(KEY), desk="D01", schema=1,
-                             created="2026-11-25T02:30:00Z", vv={},
-                             lines=[hb.op_line(op.row()) for op in ops]))
-    return path
-
-
-def test_floats_and_huge_integers_read_and_store_as_json_has_them(tmp_path: Path) -> None:
-    """orjson reads an integer beyond 64 bits as a float and writes `1e-5` for 1e-05: such a
-    bundle is read by `json` and its values written back by `json`, as `Store.apply` does."""
-    value = {"extra": {"ratio": 1e-05, "big": 2**70, "half": 0.5}, "duration_s": 7}
+@pytest.mark.parametrize("extra", [
+    {"ratio": 1e-05, "big": 2**70, "half": 0.5},
+    {"big": 2**70},  # no float written: orjson reads it as one, `json` as the integer it is
+    {"text": "\ud800"},  # a lone surrogate: orjson refuses it, `json` reads it
+])
+def test_floats_and_huge_integers_read_and_store_as_json_has_them(
+    tmp_path: Path, extra: dict[str, Any]
+) -> None:
+    """orjson reads an integer beyond 64 bits as a float, writes `1e-5` for 1e-05 and refuses
+    lone surrogates: such a bundle is read by `json` and its values written back by `json`, as
+    `Store.apply` does."""
+    value = {"extra": extra, "duration_s": 7}
     ops = [Op("01OP0000000000000000000001", 5, "D01", 1, "A01", "call", "call-1", CREATE, value),
            Op("01OP0000000000000000000002", 6, "D01", 2, "A01", "call", "call-1", "extra",
               {"big": -(2**80)}, ("01OP0000000000000000000001",))]
-    opened = hb.open_bundle(_bundle_of(tmp_path, ops), KEY, site_id(KEY))
-    assert opened.floats
+    lines = [hb.op_line(op.row()).replace("\ud800", "\\ud800") for op in ops]
+    opened = hb.open_bundle(_sealed_lines(tmp_path, lines), KEY, site_id(KEY))
+    assert not opened.plain
     assert opened.records == [record_of(op) for op in ops]
-    assert type(opened.records[0][8]["extra"]["big"]) is int
+    if "text" in extra:
+        return  # no column holds a lone surrogate (`test_bundle` refuses it)
     store = Store.open(":memory:", desk="D08")
-    apply_records(store, opened.records, floats=opened.floats)
+    apply_records(store, opened.records, plain=opened.plain)
     one = _reference(ops)
     assert _ops_table(store) == _ops_table(one)
     assert store.digest() == one.digest()

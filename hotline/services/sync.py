@@ -233,7 +233,7 @@ def _apply_bundle(
     with store.transaction():
         try:
             result = apply_records(store, bundle.records, progress=progress,
-                                   floats=bundle.floats)
+                                   plain=bundle.plain)
         except InputRefused as exc:  # a fork: name the file too
             raise InputRefused(exc.key, path=str(path), **exc.params) from exc
         if header.desk != store.desk:

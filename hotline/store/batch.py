@@ -80,9 +80,10 @@ def _op(record: Record) -> Op:
 
 
 def plain_text(value: Any) -> str:
-    """`oplog.value_text(value)` for a value that holds no float anywhere: objects and lists
-    are written by orjson, which gives the same canonical text (sorted keys, no spaces, text
-    as is) five times as fast. orjson writes floats differently (`1e-5`, not `1e-05`)."""
+    """`oplog.value_text(value)` for a value orjson read (no float, no integer beyond 64 bits,
+    no lone surrogate anywhere): objects and lists are written by orjson, which gives the same
+    canonical text (sorted keys, no spaces, text as is) five times as fast. It writes floats
+    differently (`1e-5`, not `1e-05`) and refuses the others."""
     kind = type(value)
     if (kind is dict or kind is list) and value:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
@@ -365,6 +366,47 @@ def _op_rows(records: Sequence[Record], encode: Callable[[Any], str]) -> list[tu
     return rows
 
 
+def _write(
+    store: Store,
+    fresh: list[Record],
+    encode: Callable[[Any], str],
+    rows: dict[str, list[list[Any]]],
+    conflicts: list[tuple[Any, ...]],
+    progress: Callable[[int, int], None] | None,
+    *,
+    bulk: bool,
+) -> int:
+    """Insert the new ops, the new records' state rows and their conflicts (the indexes built
+    at the end when `bulk`); the number of conflicts held before.
+
+    Raises:
+        InputRefused: `bundle.fork`, an op id held under another (desk, seq).
+    """
+    done = 0
+    for chunk in _chunks(fresh, INSERT_CHUNK):
+        try:
+            store.conn.executemany(_INSERT_OPS, _op_rows(chunk, encode))
+        except sqlite3.IntegrityError as exc:
+            first = chunk[0]
+            raise InputRefused("bundle.fork", desk=first[2], seq=first[3]) from exc
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(fresh))
+    before = int(store.scalar("SELECT count(*) FROM conflicts") or 0)
+    for name, entity_rows in rows.items():
+        # In one statement per table: the calls' full-text trigger flushes per statement.
+        insert_state_rows(store, ENTITIES[name], entity_rows)
+    if conflicts:
+        store.conn.executemany(
+            "INSERT OR REPLACE INTO conflicts(entity, entity_id, field, heads, vals) "
+            "VALUES (?, ?, ?, ?, ?)",
+            conflicts,
+        )
+    if bulk:
+        restore_indexes(store)
+    return before
+
+
 def apply_batch(
     store: Store,
     ops: Sequence[Op],
@@ -389,18 +431,19 @@ def apply_records(
     records: Sequence[Record],
     *,
     progress: Callable[[int, int], None] | None = None,
-    floats: bool = True,
+    plain: bool = False,
 ) -> ApplyResult:
     """`apply_batch` for ops as a bundle reads them (`Record`s, which are not changed).
 
     Args:
-        floats: some value may hold a float (False lets orjson write the values' JSON text,
-            see `plain_text`; `bundle.Bundle.floats` says).
+        plain: every value is plain for orjson (no float, no integer beyond 64 bits, no lone
+            surrogate: `bundle.Bundle.plain`), so orjson may write their JSON text
+            (`plain_text`); otherwise `json` writes it.
 
     Raises:
         InputRefused: `bundle.fork`, as `apply_batch`.
     """
-    encode = value_text if floats else plain_text
+    encode = plain_text if plain else value_text
     result = ApplyResult(ops=len(records))
     with store.transaction(), paused_gc():
         # The op log's size (rowids are never reused: ops are never deleted).
@@ -443,32 +486,19 @@ def apply_records(
         bulk = len(fresh) >= BULK_OPS and size <= len(fresh) * BULK_SHARE
         if bulk:
             drop_indexes(store)
-        done = 0
-        for chunk in _chunks(fresh, INSERT_CHUNK):
-            try:
-                store.conn.executemany(_INSERT_OPS, _op_rows(chunk, encode))
-            except sqlite3.IntegrityError as exc:  # an op id held under another (desk, seq)
-                first = chunk[0]
-                raise InputRefused("bundle.fork", desk=first[2], seq=first[3]) from exc
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(fresh))
-        before = int(store.scalar("SELECT count(*) FROM conflicts") or 0)
-        for name, entity_rows in rows.items():
-            # In one statement per table: the calls' full-text trigger flushes per statement.
-            insert_state_rows(store, ENTITIES[name], entity_rows)
-        if new_conflicts:
-            store.conn.executemany(
-                "INSERT OR REPLACE INTO conflicts(entity, entity_id, field, heads, vals) "
-                "VALUES (?, ?, ?, ?, ?)",
-                new_conflicts,
-            )
-        if bulk:
-            restore_indexes(store)
-        for name, eid, mine in slow:
-            ops = stored.get(eid, []) + [_op(r) for r in mine]
-            names = {f for r in mine for f in (r[8] if r[7] == CREATE else (r[7],))}
-            store._materialize(name, eid, ops, names)
+        try:
+            before = _write(store, fresh, encode, rows, new_conflicts, progress, bulk=bulk)
+            for name, eid, mine in slow:
+                ops = stored.get(eid, []) + [_op(r) for r in mine]
+                names = {f for r in mine for f in (r[8] if r[7] == CREATE else (r[7],))}
+                store._materialize(name, eid, ops, names)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError, OverflowError,
+                UnicodeEncodeError) as exc:
+            # An object, a list or a huge integer where a column holds text or a number, a lone
+            # surrogate in a text: a well-sealed bundle no desk of ours wrote. Refused; the
+            # transaction is undone.
+            raise InputRefused("bundle.bad_op", n="-", reason=f"a value no column holds: {exc}"
+                               ) from exc
         result.conflicts = max(0, int(store.scalar("SELECT count(*) FROM conflicts") or 0)
                                - before)
         newest = max(r[1] for r in fresh)

@@ -114,9 +114,10 @@ class Bundle:
     """The ops as read, each a list in `OP_COLUMNS` order with `prev` a list (`Op` objects
     for 100,000 ops cost a tenth of an import; `store.batch.apply_records` takes these)."""
     size: int
-    floats: bool = False
-    """Some value holds a number with a fraction or an exponent: its canonical text is
-    `json`'s, which orjson does not write (see `parse_records`)."""
+    plain: bool = False
+    """Read by orjson, every value plain for it (no float, no integer beyond 64 bits, no lone
+    surrogate): orjson may write their canonical text, which it writes as `json` does only for
+    such values (see `parse_records`, `store.batch.plain_text`)."""
 
     @property
     def ops(self) -> list[Op]:
@@ -376,10 +377,10 @@ def open_bundle(path: Path, key: bytes, site: str) -> Bundle:
     if hashlib.sha256(plain).hexdigest() != raw["plain_sha256"]:
         raise _refuse("damaged", path)
     with paused_gc():
-        records, floats = parse_records(plain, path)
+        records, orjson_read = parse_records(plain, path)
     if len(records) != raw["ops"]:
         raise _refuse("count_mismatch", path, said=raw["ops"], found=len(records))
-    return Bundle(header=_to_header(raw), records=records, size=len(data), floats=floats)
+    return Bundle(header=_to_header(raw), records=records, size=len(data), plain=orjson_read)
 
 
 PARSE_CHUNK = 1 << 20
@@ -389,18 +390,18 @@ processor's cache (a bundle of 1.5 million ops read in one piece takes twice as 
 
 def parse_records(plain: bytes, path: Path) -> tuple[list[list[Any]], bool]:
     """The ops of a payload as lists (see `Bundle.records`), each checked to be well-formed,
-    and whether a value holds a float (`Bundle.floats`).
+    and whether orjson read them all (`Bundle.plain`).
 
     The op lines are read by orjson, at a third of `json`'s time on a large bundle; where the
-    two could read a line differently (an integer beyond 64 bits becomes a float in orjson;
-    NaN, lone surrogates and overflowing numbers are refused by it), `json` reads the whole
-    payload again, so a bundle always means what `json` says it means.
+    two could read a line differently (an integer beyond 64 bits becomes a float in orjson, so
+    any float sends the payload back; NaN, lone surrogates and overflowing numbers are refused
+    by it), `json` reads the whole payload again, so a bundle always means what `json` says.
 
     Raises:
         InputRefused: `bundle.bad_op` naming the first bad op (1-based) and what is wrong.
     """
     if not plain:
-        return [], False
+        return [], True
     if not plain.endswith(b"\n") or _has_control(plain):
         raise _refuse("bad_op", path, n="-", reason="control characters or a missing line end")
     checker = _Checker(path)
@@ -418,12 +419,12 @@ def parse_records(plain: bytes, path: Path) -> tuple[list[list[Any]], bool]:
         start = end
     else:
         checker.no_duplicates()
-        return records, False
+        return records, True
     items = _json_lines(plain, path)
     checker = _Checker(path)
-    floats = checker.check(items)
+    checker.check(items)
     checker.no_duplicates()
-    return items, floats
+    return items, False
 
 
 def _json_lines(plain: bytes, path: Path) -> Any:
