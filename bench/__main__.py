@@ -32,11 +32,28 @@ def main(argv: list[str]) -> int:
             results.append(row)
             _print_row(row)
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    written = merged(_previous(), results) if wanted else results
+    (HERE / "results.json").write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
     missed = [r for r in results if r.get("pass") is False]
     print(f"\n{len(results) - len(missed)} of {len(results)} figures on target; "
           f"results in {HERE / 'results.json'}")
     return 1 if missed else 0
+
+
+def merged(previous: list[dict[str, object]], results: list[dict[str, object]]
+           ) -> list[dict[str, object]]:
+    """What a partial run (`python -m bench NAME…`) leaves in results.json: its own figures,
+    and the other benches' last ones."""
+    ran = {r.get("bench") for r in results}
+    return [r for r in previous if r.get("bench") not in ran] + results
+
+
+def _previous() -> list[dict[str, object]]:
+    try:
+        rows = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
 
 
 def _print_row(row: dict[str, object]) -> None:

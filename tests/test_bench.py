@@ -38,3 +38,13 @@ def test_every_bench_imports_and_the_small_ones_run(tmp_path: Path) -> None:
         assert figures, name
         for row in figures:
             assert {"name", "value", "unit", "target", "pass"} <= set(row), (name, row)
+
+
+def test_a_partial_run_keeps_the_other_benches_figures() -> None:
+    from bench.__main__ import merged
+
+    old = [{"bench": "bench_seed", "name": "seed", "value": 200.0},
+           {"bench": "bench_report", "name": "p50", "value": 900.0},
+           {"bench": "bench_report", "name": "p95", "value": 1200.0}]
+    new = [{"bench": "bench_report", "name": "p50", "value": 700.0}]
+    assert merged(old, new) == [old[0], new[0]]
