@@ -42,6 +42,8 @@ AGENTS = (
 
 
 _NOTED: set[Path] = set()
+_REBUILT: set[Path] = set()
+"""Stores this run has built or used (HOTLINE_BENCH_REBUILD builds each once)."""
 
 
 def _source_hash() -> str:
@@ -62,8 +64,12 @@ def big_store(calls: int = 1_000_000) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"store-{calls}-{_source_hash()}.db"
     rebuild = os.environ.get("HOTLINE_BENCH_REBUILD") == "1"
+    if rebuild and path.exists() and path not in _REBUILT:
+        path.unlink()  # asked for a fresh one: once per run, not once per bench
+        path.with_suffix(".json").unlink(missing_ok=True)
     while True:
         if path.exists():
+            _REBUILT.add(path)
             return path
         built = sorted(CACHE.glob(f"store-{calls}-*.db"), key=lambda p: p.stat().st_mtime)
         if built and not rebuild:
@@ -75,6 +81,7 @@ def big_store(calls: int = 1_000_000) -> Path:
         if not _wait_for_other_build(calls):
             break
     _build(path, calls)
+    _REBUILT.add(path)
     for old in CACHE.glob(f"store-{calls}-*.db"):
         if old != path:
             old.unlink(missing_ok=True)
