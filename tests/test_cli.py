@@ -160,6 +160,10 @@ def test_digest_and_doctor(desk_dir: Path) -> None:
     assert digest.code == 0 and len(digest.out.strip()) == 64
     doctor = run(*_cfg(desk_dir), "doctor", "--json")
     assert doctor.code == 0 and doctor.json()["ok"] is True
+    # In the desk's language, every line (the details were English on a Chinese desk).
+    text = run(*_cfg(desk_dir), "doctor")
+    assert "与来电一致" in text.out and "个待处理" in text.out and "条操作" in text.out
+    assert "in step" not in text.out and "pending" not in text.out
 
 
 def test_training_store_is_separate(desk_dir: Path) -> None:

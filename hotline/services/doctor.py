@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotline.i18n import t
 from hotline.services.desk import Desk
 from hotline.store import call_facts
 from hotline.store.hlc import wall_ms
@@ -20,21 +21,20 @@ def run_checks(desk: Desk) -> list[dict[str, Any]]:
         "SELECT count(*) FROM calls_fts"
     ) == store.scalar("SELECT count(*) FROM calls")
     checks.append({"name": "search-index", "ok": bool(fts),
-                   "detail": "in step with calls" if fts else "out of step with calls"})
+                   "detail": t("doctor.fts_ok" if fts else "doctor.fts_bad")})
     facts = not call_facts.mismatches(store.conn, limit=1)
     checks.append({"name": "report-facts", "ok": facts,
-                   "detail": "in step with transfers and callbacks" if facts
-                   else "out of step with transfers and callbacks"})
+                   "detail": t("doctor.facts_ok" if facts else "doctor.facts_bad")})
     checks.append(_state_matches_log(desk))
     last = store.last_hlc()
     skew_s = (wall_ms(last) - int(desk.now().timestamp() * 1000)) / 1000
     checks.append({
         "name": "clock", "ok": skew_s < 600,
-        "detail": f"last op time is {skew_s:+.0f} s from this machine's clock" if last else "no ops yet",
+        "detail": t("doctor.clock", seconds=f"{skew_s:+.0f}") if last else t("doctor.no_ops"),
     })
     checks.append(_peer_clocks(desk))
     conflicts = int(store.scalar("SELECT count(*) FROM conflicts") or 0)
-    checks.append({"name": "conflicts", "ok": True, "detail": f"{conflicts} pending"})
+    checks.append({"name": "conflicts", "ok": True, "detail": t("doctor.conflicts", n=conflicts)})
     return checks
 
 
@@ -44,7 +44,7 @@ def _state_matches_log(desk: Desk) -> dict[str, Any]:
     ok = store.rebuilt_digest() == store.digest()
     ops = int(store.scalar("SELECT count(*) FROM ops") or 0)
     return {"name": "op-log", "ok": ok,
-            "detail": f"{ops} ops; state {'equals' if ok else 'DIFFERS from'} a rebuild from the log"}
+            "detail": t("doctor.log_ok" if ok else "doctor.log_bad", ops=ops)}
 
 
 PEER_CLOCK_DAYS = 7
@@ -56,7 +56,6 @@ def _peer_clocks(desk: Desk) -> dict[str, Any]:
     their ops were accepted, but their machine's clock needs setting right."""
     from datetime import timedelta
 
-    from hotline.i18n import t
     from hotline.services.clock import from_text, to_text
     from hotline.services.sync import clock_alerts
 
