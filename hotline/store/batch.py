@@ -27,8 +27,6 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
-import orjson
-
 from hotline.errors import InputRefused
 from hotline.store.bulk_load import drop_indexes, restore_indexes
 from hotline.store.bundle import paused_gc
@@ -42,6 +40,7 @@ from hotline.store.oplog import (
     to_column,
     value_text,
 )
+from hotline.store.plain_json import plain_text
 from hotline.store.schema import ENTITIES, JSON_FIELDS, Entity
 
 Record = list[Any]
@@ -77,17 +76,6 @@ def record_of(op: Op) -> Record:
 
 def _op(record: Record) -> Op:
     return Op(*record[:9], tuple(record[9]))
-
-
-def plain_text(value: Any) -> str:
-    """`oplog.value_text(value)` for a value orjson read (no float, no integer beyond 64 bits,
-    no lone surrogate anywhere): objects and lists are written by orjson, which gives the same
-    canonical text (sorted keys, no spaces, text as is) five times as fast. It writes floats
-    differently (`1e-5`, not `1e-05`) and refuses the others."""
-    kind = type(value)
-    if (kind is dict or kind is list) and value:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    return value_text(value)
 
 
 # -- which ops are new -------------------------------------------------------------------------

@@ -117,7 +117,7 @@ class Bundle:
     plain: bool = False
     """Read by orjson, every value plain for it (no float, no integer beyond 64 bits, no lone
     surrogate): orjson may write their canonical text, which it writes as `json` does only for
-    such values (see `parse_records`, `store.batch.plain_text`)."""
+    such values (see `parse_records`, `plain_json.plain_text`)."""
 
     @property
     def ops(self) -> list[Op]:
