@@ -23,6 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hotline.services.demo import DEMO_AGENTS
+
 HERE = Path(__file__).parent
 CACHE = Path(os.environ.get("HOTLINE_BENCH_CACHE", HERE / ".cache"))
 
@@ -30,15 +32,8 @@ END = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
 """"Now" of the seeded data: Wednesday 25 November 2026, 10:30 in Shanghai."""
 DESKS = ("D01", "D02")
 SEED = 1
-AGENTS = (
-    ("S01", "王芳", "supervisor"),
-    ("A01", "李明", "agent"),
-    ("A02", "张伟", "agent"),
-    ("A03", "刘洋", "senior"),
-    ("B01", "陈静", "agent"),
-    ("B02", "杨磊", "agent"),
-)
-"""Named like the demo's agents, so reports show names; seeded calls use these codes."""
+AGENTS = DEMO_AGENTS
+"""The demo's agents (codes the seed uses by default), so reports show names."""
 
 
 _NOTED: set[Path] = set()
