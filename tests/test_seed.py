@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 import pytest
@@ -294,20 +295,21 @@ def test_records_are_made_with_sorted_keys() -> None:
     from hotline.services import seed
 
     desk = make_desk()
-    made = []
-    original = seed.new_entity_rows
+    made: list[tuple[Any, ...]] = []
+    original = seed._Seeder._stage
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(seed, "new_entity_rows",
-                      lambda ops, **kw: made.extend(ops) or original(ops, **kw))
+        patch.setattr(seed._Seeder, "_stage", lambda self, groups, *a: made.extend(
+            spec for g in groups for spec in g.specs) or original(self, groups, *a))
         seed_store(desk, calls=300, seed=2)
 
     def is_sorted(value: object) -> bool:
         return not isinstance(value, dict) or (
             list(value) == sorted(value) and all(map(is_sorted, value.values())))
 
-    creates = [op for op in made if op.field == CREATE]
-    assert {op.entity for op in creates} == {"customer", "call", "transfer", "followup", "note"}
-    assert all(is_sorted(op.value) for op in creates)
+    # (op id, hlc, agent, entity, entity id, field, value, prev)
+    creates = [spec for spec in made if spec[5] == CREATE]
+    assert {spec[3] for spec in creates} == {"customer", "call", "transfer", "followup", "note"}
+    assert all(is_sorted(spec[6]) for spec in creates)
 
 
 def test_a_few_confirmed_key_fields_are_corrected_later(big: Desk) -> None:
@@ -451,3 +453,33 @@ def test_values_are_stored_as_canonical_json(big: Desk) -> None:
     states = big.store.conn.execute(
         "SELECT confirmations, extra FROM calls WHERE confirmations != '{}'").fetchall()
     assert states and all(t == dumps(json.loads(t)) for row in states for t in row if t)
+
+
+def test_scratch_files_go_even_when_a_seed_is_interrupted(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lanes hand their rows over in scratch files (`store.staging`); none is left behind,
+    and no child process either, when the seed stops half-way."""
+    import multiprocessing
+    import tempfile
+
+    from hotline.services import seed
+
+    monkeypatch.setattr(seed, "BATCH_CALLS", 40)
+    monkeypatch.setattr(seed, "PARALLEL_CALLS", 50)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    store = Store.open(tmp_path / "seed.db", desk="D01", create=True)
+    desk = Desk(store, make_desk().config, clock=lambda: END)
+
+    def stop(done: int, total: int) -> None:
+        if done >= 80:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        seed_store(desk, calls=300, seed=4, progress=stop)
+    assert list(scratch.iterdir()) == []
+    assert multiprocessing.active_children() == []
+    assert store.scalar("SELECT count(*) FROM calls") == 80
+    seed_store(desk, calls=120, seed=5)
+    assert list(scratch.iterdir()) == []

@@ -34,11 +34,11 @@ skipped, and a caller already in the store is reused, never created again.
 
 Calls are made in `LANES` lanes by caller, each with its own generator (a call depends only on
 its caller's history), and numbered together afterwards in the order they start (`_finish`).
-Ops go to the store in batches through its bulk path for records it has never seen
-(`new_entity_rows`, then `insert_new_entities`). Into a store file without calls yet, each lane
-is made by a forked child while this process writes the last batch, and the store's indexes
-are built once at the end (`store.bulk_load`): a million calls take about two minutes on two
-cores instead of eight.
+A lane writes each batch's rows into a scratch file (`store.staging.Stage`); this process
+numbers them and copies them into the store by SQL (`copy_stages`). Into a store file without
+calls yet, each lane is made by a forked child while this process writes the last batch, and
+the store's indexes are built once at the end (`store.bulk_load`): a million calls take about
+two minutes on two cores instead of eight.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ import copy
 import gc
 import multiprocessing
 import random
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -56,6 +57,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hotline.services import callstate
@@ -64,12 +66,13 @@ from hotline.services.calendar import intervals
 from hotline.services.desk import Desk
 from hotline.services.followup import transfer_deadline
 from hotline.store.bulk_load import bulk_load
-from hotline.store.core import NewEntities, insert_new_entities, new_entity_rows
+from hotline.store.core import created_row
 from hotline.store.hlc import pack
 from hotline.store.ids import call_number, customer_id
-from hotline.store.oplog import CREATE, Op
+from hotline.store.oplog import CREATE, dumps, to_column
 from hotline.store.plain_json import plain_text
 from hotline.store.schema import ENTITIES
+from hotline.store.staging import Group, Stage, copy_stages
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -107,8 +110,8 @@ CORRECTED_SHARE = 0.035
 # is sorted already is a third of the time of encoding a call.
 FOLLOWUP_FIELDS = tuple(sorted(ENTITIES["followup"].fields))
 NOTE_FIELDS = tuple(sorted(ENTITIES["note"].fields))
-_NUMBER_COLUMN = 1 + ENTITIES["call"].fields.index("number")
-"""Where a call's state row holds its number (after the id)."""
+_CALL_COLUMN = {name: 2 + i for i, name in enumerate(ENTITIES["call"].fields)}
+"""Where a call's staged state row holds each field (after its group and id)."""
 
 _NEXT_STRETCH_DAYS = 30
 """How far ahead the start of working time is looked for (a long holiday)."""
@@ -191,23 +194,27 @@ def seed_store(
 
 @dataclass
 class _Made:
-    """One lane's share of a batch: its calls' rows, not numbered yet."""
+    """One lane's share of a batch: its calls' rows in a stage file, not numbered yet."""
 
     done: int
     """Calls of the schedule made so far, this batch's included."""
     heads: list[tuple[int, str, int, str, int, bool]]
     """Per group, in the lane's order: (place in the schedule, desk, day index, call id or "",
-    how many of `rows.op_rows` are its ops, whether it creates its customer)."""
-    rows: NewEntities | None
+    how many ops it has, whether it creates its customer)."""
+    stage: Path | None
+    """The stage file holding the rows (None: no rows)."""
+    newest: int = 0
+    """The largest HLC of the ops."""
 
 
 @dataclass
 class _Batch:
-    """The rows of a batch of calls, ready for the store, and what they hold."""
+    """A batch of calls numbered, ready for the store, and what it holds."""
 
     done: int
     """Calls made so far, this batch's included."""
-    rows: NewEntities | None = None
+    stages: list[tuple[Path, list[Group]]]
+    newest: int = 0
     calls: int = 0
     customers: int = 0
     ops: int = 0
@@ -752,21 +759,32 @@ class _Seeder:
         self.last_call: dict[int, tuple[int, str, str, tuple[str, str, str, str] | None]] = {}
         report = SeedReport(0, 0, 0, 0.0)
         total = len(schedule)
-        streams: list[Iterator[_Made]] = [self._lane(i)._made(schedule) for i in range(LANES)]
-        if (self.fresh and store.path is not None and total > PARALLEL_CALLS
-                and "fork" in multiprocessing.get_all_start_methods()):
-            streams = [_made_by_a_child(stream) for stream in streams]
-        # Into an empty store, the indexes are built once at the end (`bulk_load`).
-        with bulk_load(store) if self.fresh else nullcontext():
-            for made in zip(*streams, strict=True):
-                batch = self._finish(made)
-                if batch.rows is not None:
-                    insert_new_entities(store, batch.rows, checked=not self.fresh)
-                report.calls += batch.calls
-                report.customers += batch.customers
-                report.ops += batch.ops
-                if progress is not None:
-                    progress(batch.done, total)
+        with tempfile.TemporaryDirectory(prefix="hotline-seed-",
+                                         ignore_cleanup_errors=True) as scratch:
+            self.scratch = Path(scratch)
+            streams: list[Iterator[_Made]] = [self._lane(i)._made(schedule)
+                                              for i in range(LANES)]
+            if (self.fresh and store.path is not None and total > PARALLEL_CALLS
+                    and "fork" in multiprocessing.get_all_start_methods()):
+                streams = [_made_by_a_child(stream) for stream in streams]
+            try:
+                # Into an empty store, the indexes are built once at the end (`bulk_load`).
+                with bulk_load(store) if self.fresh else nullcontext():
+                    for made in zip(*streams, strict=True):
+                        batch = self._finish(made)
+                        if batch.stages:
+                            copy_stages(store, batch.stages, batch.newest,
+                                        checked=not self.fresh)
+                        for stage, _ in batch.stages:
+                            stage.unlink()
+                        report.calls += batch.calls
+                        report.customers += batch.customers
+                        report.ops += batch.ops
+                        if progress is not None:
+                            progress(batch.done, total)
+            finally:
+                for stream in streams:  # stops a child still making batches (interrupted)
+                    stream.close()  # type: ignore[attr-defined]
         return report
 
     def _made(self, schedule: list[tuple[int, int, int]]) -> Iterator[_Made]:
@@ -785,46 +803,64 @@ class _Seeder:
                 groups = lonely + groups
             if not self.fresh:
                 groups = self._skip_existing(groups)
-            yield self._encode(groups, last)
+            yield self._stage(groups, last, self.scratch / f"lane{lane}-{last}.db")
 
-    def _encode(self, groups: list[_Group], done: int) -> _Made:
-        """The groups' ops and state rows, with the call numbers empty and the sequence
-        numbers 0 (both count across lanes)."""
-        ops: list[Op] = []
+    def _stage(self, groups: list[_Group], done: int, path: Path) -> _Made:
+        """The groups' ops and state rows written to a stage file, with the call numbers empty
+        and no sequence numbers (both count across lanes: `_finish`)."""
         heads: list[tuple[int, str, int, str, int, bool]] = []
-        for g in groups:
-            desk = g.desk
-            for op_id, hlc, agent, entity, entity_id, field, value, prev in g.specs:
-                ops.append(Op(op_id, hlc, desk, 0, agent, entity, entity_id, field, value, prev))
-            heads.append((g.k, desk, g.day, g.key if g.call_value is not None else "",
-                          len(g.specs), g.customer >= 0))
-        if not ops:
+        op_rows: list[tuple[Any, ...]] = []
+        state: dict[str, list[list[Any]]] = {name: [] for name in ENTITIES}
+        calls = state["call"]
+        newest = i = 0
+        for g, group in enumerate(groups):
+            desk = group.desk
+            call_row: list[Any] = []
+            for op_id, hlc, agent, entity, entity_id, field, value, prev in group.specs:
+                i += 1
+                if field == CREATE:
+                    op_rows.append((i, g, op_id, hlc, desk, agent, entity, entity_id, field,
+                                    plain_text(value), "[]"))
+                    row = created_row(entity, entity_id, value, plain_text, (g,))
+                    state[entity].append(row)
+                    if entity == "call":
+                        call_row = row
+                else:
+                    # The one edit a seeded record has: its call's confirmed key field corrected,
+                    # after (and listing) the create op, so it is what the state holds.
+                    assert entity == "call" and call_row and call_row[1] == entity_id
+                    op_rows.append((i, g, op_id, hlc, desk, agent, entity, entity_id, field,
+                                    plain_text(value), dumps(list(prev))))
+                    call_row[_CALL_COLUMN[field]] = to_column(field, value)
+                if hlc > newest:
+                    newest = hlc
+            heads.append((group.k, desk, group.day, group.key if group.call_value is not None
+                          else "", len(group.specs), group.customer >= 0))
+        if not op_rows:
             return _Made(done, heads, None)
-        rows = new_entity_rows(ops, encode=plain_text)
-        # Lists, so that `_finish` (in the writing process) sets their numbers in place.
-        rows.op_rows = [list(row) for row in rows.op_rows]
-        return _Made(done, heads, rows)
+        assert len(calls) == sum(1 for head in heads if head[3])
+        Stage(path).write(op_rows, state)
+        return _Made(done, heads, path, newest)
 
     def _finish(self, made: tuple[_Made, ...]) -> _Batch:
-        """The lanes' rows of a batch as one, in the schedule's order: each call numbered
-        within its desk's local day, each op numbered within its desk, as if one process
-        had made them all."""
-        batch = _Batch(done=made[0].done)
-        order = sorted((head[0], lane, i) for lane, m in enumerate(made)
-                       for i, head in enumerate(m.heads))
+        """The lanes' groups of a batch numbered in the schedule's order: each call within its
+        desk's local day, each op within its desk, as if one process had made them all."""
+        batch = _Batch(done=made[0].done, stages=[],
+                       newest=max(m.newest for m in made))
+        order = sorted((head[0], lane, g) for lane, m in enumerate(made)
+                       for g, head in enumerate(m.heads))
         starts = []
         for m in made:
-            at, firsts = 0, []
+            at, firsts = 1, []
             for head in m.heads:
                 firsts.append(at)
                 at += head[4]
             starts.append(firsts)
+        groups: list[list[Group]] = [[] for _ in made]
         seq = self.seq
-        numbers: dict[str, str] = {}
-        op_rows: list[tuple[Any, ...]] = []
-        for _, lane, i in order:
-            _, desk, day, call_id, count, created = made[lane].heads[i]
-            number = ""
+        for _, lane, g in order:
+            _, desk, day, call_id, count, created = made[lane].heads[g]
+            number = None
             if call_id:
                 key = (desk, day)
                 n = self.numbers.get(key)
@@ -832,33 +868,14 @@ class _Seeder:
                     n = self._last_number(desk, self.days[day].label)
                 n += 1
                 self.numbers[key] = n
-                number = numbers[call_id] = call_number(desk, self.days[day].label, n)
+                number = call_number(desk, self.days[day].label, n)
                 batch.calls += 1
             batch.customers += created
-            rows = made[lane].rows
-            assert rows is not None
-            n = seq[desk]
-            first = starts[lane][i]
-            group_rows = rows.op_rows[first:first + count]
-            for row in group_rows:
-                n += 1
-                row[3] = n
-                if number and row[5] == "call" and row[7] == CREATE:
-                    row[8] = row[8].replace('"number":""', f'"number":"{number}"', 1)
-            op_rows.extend(group_rows)
-            seq[desk] = n
-        batch.ops = len(op_rows)
-        if not op_rows:
-            return batch
-        state: dict[str, list[list[Any]]] = {}
-        for m in made:
-            if m.rows is not None:
-                for kind, kind_rows in m.rows.state_rows.items():
-                    state.setdefault(kind, []).extend(kind_rows)
-        for row in state.get("call", ()):
-            row[_NUMBER_COLUMN] = numbers[row[0]]
-        batch.rows = NewEntities(op_rows, state,
-                                 max(m.rows.newest for m in made if m.rows is not None))
+            groups[lane].append(Group(g, seq[desk] + 1 - starts[lane][g], number))
+            seq[desk] += count
+            batch.ops += count
+        batch.stages = [(m.stage, lane_groups) for m, lane_groups in zip(made, groups, strict=True)
+                        if m.stage is not None]
         return batch
 
     def _forced(self, schedule: list[tuple[int, int, int]]) -> dict[int, str]:

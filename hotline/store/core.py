@@ -463,22 +463,34 @@ class Store:
         return h.hexdigest()
 
 
+_JSON_AT = {name: tuple(i for i, f in enumerate(kind.fields, start=1) if f in JSON_FIELDS)
+            for name, kind in ENTITIES.items()}
+"""Per entity, where its JSON fields are in a state row (after the id)."""
+
+
+def created_row(kind_name: str, entity_id: str, value: Mapping[str, Any],
+                encode: Callable[[Any], str] = value_text, lead: tuple[Any, ...] = ()
+                ) -> list[Any]:
+    """The state row of a record made by its create op alone, after `lead`: `to_column` of its
+    values, i.e. JSON fields as text and the rest as they are (SQLite stores a bool as the
+    integer `to_column` would give)."""
+    row = [*lead, entity_id, *map(value.get, ENTITIES[kind_name].fields)]
+    at = len(lead)
+    for i in _JSON_AT[kind_name]:
+        if row[at + i] is not None:
+            row[at + i] = encode(row[at + i])
+    return row
+
+
 def _bulk_rows(kind_name: str, entity_ops: dict[str, list[Op]],
                encode: Callable[[Any], str] = value_text) -> Iterator[list[Any]]:
     """The state row of each entity from its ops alone: `merge_field` for every field, folded
     into one pass over the ops (a record made by its create op alone takes its values as they
     are). Conflicts are not looked for: the bulk path loads records written by one writer."""
     fields = ENTITIES[kind_name].fields
-    # `to_column` for a created record's values: JSON fields as text; the rest as they are
-    # (SQLite stores a bool as the integer `to_column` would give).
-    json_at = [i for i, name in enumerate(fields, start=1) if name in JSON_FIELDS]
     for entity_id, ops in entity_ops.items():
         if len(ops) == 1 and ops[0].field == CREATE:
-            row = [entity_id, *map(ops[0].value.get, fields)]
-            for i in json_at:
-                if row[i] is not None:
-                    row[i] = encode(row[i])
-            yield row
+            yield created_row(kind_name, entity_id, ops[0].value, encode)
             continue
         # Per field: the op ids that ops of that field list in `prev` (not heads), then the
         # head with the largest (hlc, desk, op_id) among the ops writing it.
