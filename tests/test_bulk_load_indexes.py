@@ -46,6 +46,9 @@ def test_indexes_are_dropped_during_the_load_and_the_same_afterwards(tmp_path: P
     # The search index was rebuilt from the calls loaded without its trigger.
     assert found(store, "不制冷") == ["c2"]
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.conn.execute("INSERT INTO calls_fts(calls_fts, rank) VALUES ('integrity-check', 1)")
+    # Rebuilt with a larger buffer of pending terms, then FTS5's default for everyday writes.
+    assert store.scalar("SELECT v FROM calls_fts_config WHERE k = 'hashsize'") == 1024 * 1024
     # And kept up to date again afterwards.
     load_new_entities(store, [call_op(3, "空调不制冷")])
     assert found(store, "不制冷") == ["c2", "c3"]
