@@ -16,6 +16,7 @@ from hotline.store.core import (
     new_entity_rows,
 )
 from hotline.store.oplog import CREATE, Op, dumps, value_text
+from hotline.store.plain_json import plain_bytes, plain_text
 
 
 def canonical(value: object) -> str:
@@ -29,6 +30,8 @@ def canonical(value: object) -> str:
 def test_value_text_and_dumps_write_canonical_json(value: object) -> None:
     assert value_text(value) == canonical(value)
     assert dumps(value) == canonical(value)
+    assert plain_text(value) == canonical(value)
+    assert plain_bytes(value) == canonical(value).encode()
 
 
 def test_op_row_is_the_op_as_stored() -> None:

@@ -447,6 +447,9 @@ def test_values_are_stored_as_canonical_json(big: Desk) -> None:
     digests and bundles of seeded stores would differ from those of the services' ops."""
     from hotline.store.oplog import dumps
 
+    # Text, though a lane hands them over as UTF-8 bytes (`plain_json.plain_bytes`).
+    assert big.store.scalar(
+        "SELECT count(*) FROM ops WHERE typeof(value) NOT IN ('text', 'null')") == 0
     rows = big.store.conn.execute("SELECT value FROM ops WHERE value LIKE '{%'").fetchall()
     assert len(rows) > 2000
     assert all(text == dumps(json.loads(text)) for (text,) in rows)

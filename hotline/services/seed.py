@@ -70,7 +70,7 @@ from hotline.store.core import created_row
 from hotline.store.hlc import pack
 from hotline.store.ids import call_number, customer_id
 from hotline.store.oplog import CREATE, dumps, to_column
-from hotline.store.plain_json import plain_text
+from hotline.store.plain_json import plain_bytes, plain_text
 from hotline.store.schema import ENTITIES
 from hotline.store.staging import Group, Stage, copy_stages
 
@@ -93,6 +93,11 @@ LANES = 2
 own seeded generator: what a call becomes depends only on its caller's earlier calls, so two
 processes can make the lanes at once. The data depends on LANES, never on the machine or on
 whether the lanes ran in parallel."""
+
+LIVE_INDEXES = frozenset({"ops_desk_seq", "calls_number", "calls_started"})
+"""Indexes kept up to date while a seed loads an empty store (`bulk_load`'s `keep`): batches
+come in the order of the calls' start, so these grow at their end (by sequence, number, start)
+or hold only the few open calls (the queues'); the others are built once at the end."""
 
 CUSTOMERS_PER_CALL = 0.3
 """Customers made per call when `customers` is not given (1,000,000 calls: 300,000 callers)."""
@@ -769,7 +774,7 @@ class _Seeder:
                 streams = [_made_by_a_child(stream) for stream in streams]
             try:
                 # Into an empty store, the indexes are built once at the end (`bulk_load`).
-                with bulk_load(store) if self.fresh else nullcontext():
+                with bulk_load(store, LIVE_INDEXES) if self.fresh else nullcontext():
                     for made in zip(*streams, strict=True):
                         batch = self._finish(made)
                         if batch.stages:
@@ -820,7 +825,7 @@ class _Seeder:
                 i += 1
                 if field == CREATE:
                     op_rows.append((i, g, op_id, hlc, desk, agent, entity, entity_id, field,
-                                    plain_text(value), "[]"))
+                                    plain_bytes(value), "[]"))
                     row = created_row(entity, entity_id, value, plain_text, (g,))
                     state[entity].append(row)
                     if entity == "call":
@@ -830,7 +835,7 @@ class _Seeder:
                     # after (and listing) the create op, so it is what the state holds.
                     assert entity == "call" and call_row and call_row[1] == entity_id
                     op_rows.append((i, g, op_id, hlc, desk, agent, entity, entity_id, field,
-                                    plain_text(value), dumps(list(prev))))
+                                    plain_bytes(value), dumps(list(prev))))
                     call_row[_CALL_COLUMN[field]] = to_column(field, value)
                 if hlc > newest:
                     newest = hlc

@@ -24,7 +24,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -93,13 +93,18 @@ def larger_cache(store: Store) -> Iterator[None]:
 
 
 @contextmanager
-def bulk_load(store: Store) -> Iterator[None]:
-    """Within the block, the replicated tables have only their primary keys (and the file a
-    rollback journal, when nobody else has it open); afterwards every index and search trigger
-    is back, the search index rebuilt and the journal WAL again (also when the block fails)."""
+def bulk_load(store: Store, keep: Collection[str] = ()) -> Iterator[None]:
+    """Within the block, the replicated tables have only their primary keys and the indexes
+    named in `keep` (and the file a rollback journal, when nobody else has it open); afterwards
+    every index and search trigger is back, the search index rebuilt and the journal WAL again
+    (also when the block fails).
+
+    `keep` is for indexes a loader fills in their own order (appended at their end, as a seed
+    fills an index on the time of calls it makes in time order): kept up to date, they cost
+    less than sorting them at the end."""
     journal = _rollback_journal(store)
     try:
-        drop_indexes(store)
+        drop_indexes(store, keep)
         try:
             yield
         finally:
@@ -126,8 +131,9 @@ def _rollback_journal(store: Store) -> bool:
         return str(mode).lower() == "delete"
 
 
-def drop_indexes(store: Store) -> None:
-    """Drop the secondary indexes and triggers of `TABLES`, keeping their SQL in `meta`."""
+def drop_indexes(store: Store, keep: Collection[str] = ()) -> None:
+    """Drop the secondary indexes and triggers of `TABLES` but those named in `keep`, keeping
+    their SQL in `meta`."""
     marks = ", ".join("?" * len(TABLES))
     with store.transaction():
         if store.conn.execute("SELECT 1 FROM meta WHERE key = ?", (META_KEY,)).fetchone():
@@ -136,6 +142,7 @@ def drop_indexes(store: Store) -> None:
             "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
             f" AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY type, name", TABLES,
         ).fetchall()
+        rows = [row for row in rows if row[1] not in keep]
         search = [name for name, sql in store.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
             " AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'")

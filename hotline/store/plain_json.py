@@ -21,3 +21,12 @@ def plain_text(value: Any) -> str:
     if (kind is dict or kind is list) and value:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     return value_text(value)
+
+
+def plain_bytes(value: Any) -> bytes:
+    """`plain_text(value)` as UTF-8, for a value written to a `store.staging` scratch file: what
+    orjson writes is UTF-8 already, so it is neither decoded here nor encoded again by SQLite."""
+    kind = type(value)
+    if (kind is dict or kind is list) and value:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return value_text(value).encode()

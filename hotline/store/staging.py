@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 OP_STAGE_COLUMNS = ("i", "g", "op_id", "hlc", "desk", "agent", "entity", "entity_id", "field",
                     "value", "prev")
-"""An op row in a stage: its place, its group, then the `ops` columns but `seq`."""
+"""An op row in a stage: its place, its group, then the `ops` columns but `seq`. The value may
+be its JSON text's UTF-8 bytes (`plain_json.plain_bytes`): it is stored as text when copied."""
 
 EMPTY_NUMBER = '"number":""'
 """How a call's create op holds the number it does not have yet (keys are sorted, so it appears
@@ -151,8 +152,8 @@ def _copy(conn: sqlite3.Connection, stage: str) -> None:
     picked = ", ".join(
         f"o.{c}" if c != "value" else
         f"CASE WHEN m.number IS NOT NULL AND o.entity = '{_NUMBERED}' AND o.field = '*' "
-        f"THEN replace(o.value, '{EMPTY_NUMBER}', '\"number\":' || json_quote(m.number)) "
-        "ELSE o.value END"
+        f"THEN replace(CAST(o.value AS TEXT), '{EMPTY_NUMBER}', '\"number\":' || "
+        "json_quote(m.number)) ELSE CAST(o.value AS TEXT) END"
         for c in columns)
     conn.execute(
         f"INSERT INTO main.ops ({', '.join(columns)}, seq) SELECT {picked}, o.i + m.shift "
