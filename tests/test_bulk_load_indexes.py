@@ -95,3 +95,20 @@ def test_the_load_writes_through_the_rollback_journal_only_when_alone(tmp_path: 
         load_new_entities(store, [call_op(1, "电视黑屏")])
     assert other.scalar("SELECT count(*) FROM calls") == 1
     assert store.conn.execute(mode).fetchone()[0] == "wal"
+
+
+def test_indexes_named_to_keep_stay_live_during_the_load(tmp_path: Path) -> None:
+    """A loader that fills an index in its own order (the seed: calls in order of their start)
+    keeps it up to date instead of sorting it at the end."""
+    store = Store.open(tmp_path / "s.db", desk="D01", create=True)
+    before = schema_objects(store)
+    with bulk_load(store, keep={"calls_started", "ops_desk_seq"}):
+        left = {name for _, name, _ in schema_objects(store)}
+        assert {"calls_started", "ops_desk_seq"} <= left
+        assert not left & {"ops_entity", "ops_hlc", "calls_number", "calls_fts_insert"}
+        load_new_entities(store, [call_op(1, "洗衣机脱水时噪音很大"), call_op(2, "冰箱不制冷")])
+        assert store.conn.execute(
+            "SELECT id FROM calls INDEXED BY calls_started ORDER BY started_at").fetchall()
+    assert schema_objects(store) == before
+    assert found(store, "不制冷") == ["c2"]
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
