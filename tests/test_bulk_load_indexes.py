@@ -112,3 +112,12 @@ def test_indexes_named_to_keep_stay_live_during_the_load(tmp_path: Path) -> None
     assert schema_objects(store) == before
     assert found(store, "不制冷") == ["c2"]
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_search_index_keeps_its_own_buffer_setting_after_a_load(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db", desk="D01", create=True)
+    store.conn.execute("INSERT INTO calls_fts(calls_fts, rank) VALUES ('hashsize', 4194304)")
+    with bulk_load(store):
+        load_new_entities(store, [call_op(1, "电视黑屏")])
+    assert store.scalar("SELECT v FROM calls_fts_config WHERE k = 'hashsize'") == 4194304
+    assert found(store, "电视黑屏") == ["c1"]

@@ -81,8 +81,8 @@ def test_a_child_process_makes_the_same_calls(tmp_path: Path,
     store = Store.open(tmp_path / "seed.db", desk="D01", create=True)
     desk = Desk(store, config, clock=lambda: END)
     made = []
-    original = seed._made_by_a_child
-    monkeypatch.setattr(seed, "_made_by_a_child", lambda b: made.append(1) or original(b))
+    original = seed._Child
+    monkeypatch.setattr(seed, "_Child", lambda b: made.append(1) or original(b))
     seen: list[int] = []
     report = seed_store(desk, calls=210, seed=9, desks=("D01", "D02"),
                         progress=lambda done, total: seen.append(done))
@@ -181,8 +181,12 @@ def test_call_numbers_are_unique_per_desk_and_local_day(big: Desk) -> None:
         assert m[1] == r["desk"]
         assert m[2] == big.local(from_text(r["started_at"])).strftime("%Y%m%d")
         by_day.setdefault(m[1] + m[2], []).append(int(m[3]))
-    # Numbered from 1 without gaps in a fresh store, in order of the calls' start.
+    # Numbered from 1 without gaps in a fresh store, in order of the calls' start, though
+    # made in two lanes (each numbered together with the other by the writer).
     assert all(sorted(ns) == list(range(1, len(ns) + 1)) for ns in by_day.values())
+    for desk in ("D01", "D02"):
+        starts = [r["started_at"] for r in rows if r["desk"] == desk]  # ordered by number
+        assert starts == sorted(starts)
 
 
 def test_numbers_continue_after_those_already_used() -> None:
@@ -401,6 +405,12 @@ def test_op_ids_clocks_and_sequences(big: Desk) -> None:
     assert store.scalar("SELECT count(*) - count(DISTINCT op_id) FROM ops") == 0
     for r in store.query("SELECT count(*) n, min(seq) lo, max(seq) hi FROM ops GROUP BY desk"):
         assert (r["lo"], r["hi"]) == (1, r["n"])
+    # A desk's ops are numbered call after call in order of their start, across both lanes.
+    for desk in ("D01", "D02"):
+        starts = [json.loads(v)["started_at"] for (v,) in store.conn.execute(
+            "SELECT value FROM ops WHERE desk = ? AND entity = 'call' AND field = '*' "
+            "ORDER BY seq", (desk,))]
+        assert starts == sorted(starts)
     assert int(store.meta("hlc") or 0) == store.scalar("SELECT max(hlc) FROM ops")
 
 
@@ -486,3 +496,30 @@ def test_scratch_files_go_even_when_a_seed_is_interrupted(tmp_path: Path,
     assert store.scalar("SELECT count(*) FROM calls") == 80
     seed_store(desk, calls=120, seed=5)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_lane_failing_first_stops_the_other_lanes_child(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other lane's child, never asked for a batch, must not be left making them."""
+    import multiprocessing
+    import time
+
+    from hotline.services import seed
+
+    monkeypatch.setattr(seed, "BATCH_CALLS", 40)
+    monkeypatch.setattr(seed, "PARALLEL_CALLS", 50)
+    original = seed._Seeder._stage
+
+    def stage(self: Any, *args: Any) -> Any:
+        if self.index == 0:
+            raise OSError("disk full")
+        time.sleep(0.5)
+        return original(self, *args)
+
+    monkeypatch.setattr(seed._Seeder, "_stage", stage)
+    store = Store.open(tmp_path / "seed.db", desk="D01", create=True)
+    desk = Desk(store, make_desk().config, clock=lambda: END)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed_store(desk, calls=300, seed=4)
+    assert multiprocessing.active_children() == []
+    assert store.scalar("SELECT count(*) FROM calls") == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from hotline.store import Store
 from hotline.store.core import created_row
 from hotline.store.oplog import CREATE, Op
-from hotline.store.plain_json import plain_text
-from hotline.store.staging import EMPTY_NUMBER, Group, Stage, copy_stages
+from hotline.store.plain_json import plain_bytes, plain_text
+from hotline.store.staging import EMPTY_NUMBER, Group, copy_stages, write_stage
 
 
 def call_value(description: str) -> dict[str, object]:
@@ -27,11 +28,12 @@ def stage_of(path: Path, groups: list[list[tuple[str, str, str, object]]]) -> Pa
     for g, group in enumerate(groups):
         for op_id, entity, entity_id, value in group:
             i += 1
+            # As a seed's lanes write them: the JSON as UTF-8 bytes, stored as text by the copy.
             op_rows.append((i, g, op_id, 100 + i, "D01", "A01", entity, entity_id, CREATE,
-                            plain_text(value), "[]"))
+                            plain_bytes(value), "[]"))
             state.setdefault(entity, []).append(
                 created_row(entity, entity_id, value, plain_text, (g,)))
-    Stage(path).write(op_rows, state)
+    write_stage(path, op_rows, state)
     return path
 
 
@@ -56,6 +58,7 @@ def test_the_writer_numbers_ops_and_calls_while_copying(tmp_path: Path) -> None:
     created = Op.from_row(store.query("SELECT * FROM ops WHERE op_id = 'o3'")[0])
     assert created.value["number"] == "D01-20261125-0002"
     assert EMPTY_NUMBER not in str(store.scalar("SELECT group_concat(value) FROM ops"))
+    assert store.scalar("SELECT count(*) FROM ops WHERE typeof(value) != 'text'") == 0
     assert store.get("note", "n1")["text"] == "好"  # type: ignore[index]
     # The state is what the op log gives, and the search trigger saw the calls.
     digest = store.digest()
@@ -97,3 +100,31 @@ def test_a_bulk_load_by_stages_leaves_the_store_checkpointable(tmp_path: Path) -
                     checked=False)
     assert store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
     assert store.scalar("SELECT count(*) FROM calls_fts WHERE calls_fts MATCH '电视黑'") == 1
+
+
+def test_copying_inside_a_transaction_is_refused_and_leaves_nothing_attached(
+        tmp_path: Path) -> None:
+    """SQLite cannot detach a file a transaction has read: a caller's transaction would end
+    with the stage still attached."""
+    store = Store.open(tmp_path / "s.db", desk="D01", create=True)
+    stage = stage_of(tmp_path / "a.db", [[("o1", "call", "c1", call_value("电视黑屏"))]])
+    with store.transaction(), pytest.raises(RuntimeError, match="own transaction"):
+        copy_stages(store, [(stage, [Group(0, 0, "D01-20261125-0001")])], newest=1)
+    assert [r[1] for r in store.conn.execute("PRAGMA database_list")] == ["main"]
+    assert store.get("call", "c1") is None
+    # And the stage still copies afterwards.
+    copy_stages(store, [(stage, [Group(0, 0, "D01-20261125-0001")])], newest=1)
+    assert store.get("call", "c1")["number"] == "D01-20261125-0001"  # type: ignore[index]
+
+
+def test_a_failed_copy_detaches_its_stages_and_copies_nothing(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db", desk="D01", create=True)
+    one = stage_of(tmp_path / "a.db", [[("o1", "call", "c1", call_value("电视黑屏"))]])
+    # The same op id again, for another record: the op log's primary key refuses it.
+    two = stage_of(tmp_path / "b.db", [[("o1", "note", "n1", {"call_id": "c1", "text": "x"})]])
+    with pytest.raises(sqlite3.IntegrityError):
+        copy_stages(store, [(one, [Group(0, 0, "D01-20261125-0001")]), (two, [Group(0, 1)])],
+                    newest=1, checked=False)
+    assert [r[1] for r in store.conn.execute("PRAGMA database_list")] == ["main"]
+    assert store.get("call", "c1") is None
+    assert store.scalar("SELECT count(*) FROM ops WHERE op_id = 'o1'") == 0

@@ -34,7 +34,7 @@ skipped, and a caller already in the store is reused, never created again.
 
 Calls are made in `LANES` lanes by caller, each with its own generator (a call depends only on
 its caller's history), and numbered together afterwards in the order they start (`_finish`).
-A lane writes each batch's rows into a scratch file (`store.staging.Stage`); this process
+A lane writes each batch's rows into a scratch file (`store.staging.write_stage`); this process
 numbers them and copies them into the store by SQL (`copy_stages`). Into a store file without
 calls yet, each lane is made by a forked child while this process writes the last batch, and
 the store's indexes are built once at the end (`store.bulk_load`): a million calls take about
@@ -51,7 +51,7 @@ import random
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -72,11 +72,10 @@ from hotline.store.ids import call_number, customer_id
 from hotline.store.oplog import CREATE, dumps, to_column
 from hotline.store.plain_json import plain_bytes, plain_text
 from hotline.store.schema import ENTITIES
-from hotline.store.staging import Group, Stage, copy_stages
+from hotline.store.staging import EMPTY_NUMBER_BYTES, Group, copy_stages, write_stage
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
 
 DEFAULT_AGENTS: dict[str, tuple[str, ...]] = {"D01": ("A01", "A02", "A03"), "D02": ("B01", "B02")}
 """Agents per desk when the caller names none; a desk's last agent takes its after-hours calls."""
@@ -86,7 +85,7 @@ BATCH_CALLS = 20_000
 
 PARALLEL_CALLS = 2 * BATCH_CALLS
 """From this many calls into a fresh store file, child processes make the batches while this
-one writes them (`_made_by_a_child`); fewer are made here, between writes."""
+one writes them (`_Child`); fewer are made here, between writes."""
 
 LANES = 2
 """Calls are made in two lanes, by caller (customer index modulo LANES), each drawing from its
@@ -225,41 +224,52 @@ class _Batch:
     ops: int = 0
 
 
-def _made_by_a_child(made: Iterator[_Made]) -> Iterator[_Made]:
-    """`made`, made by a forked copy of this process (started now) while this one writes.
+class _Child:
+    """A lane's batches made by a forked copy of this process (started at once) while this one
+    writes.
 
     Making a call's rows is Python (the GIL: a thread would not help), writing them is mostly
     SQLite; each lane in a child of its own and the writer here share the machine's cores.
     The child never touches the store (`_Seeder` reads everything it needs first); the pipe
     holds it one batch ahead.
     """
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_send_batches, args=(made, sending), daemon=True,
-                            name="hotline-seed")
-    child.start()
-    sending.close()
-    return _received(child, receiving)
 
+    def __init__(self, made: Iterator[_Made]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._child = context.Process(target=_send_batches, args=(made, sending), daemon=True,
+                                      name="hotline-seed")
+        self._child.start()
+        sending.close()
+        self._batches = self._received()
 
-def _received(child: BaseProcess, receiving: Connection) -> Iterator[_Made]:
-    try:
+    def __iter__(self) -> _Child:
+        return self
+
+    def __next__(self) -> _Made:
+        return next(self._batches)
+
+    def close(self) -> None:
+        """Stop listening, and make sure the child is gone: also when the seed failed before
+        asking it for a batch (closing a generator never started runs none of its code)."""
+        self._batches.close()
+        self._receiving.close()
+        if self._child.is_alive():
+            self._child.terminate()  # still making batches nobody will read
+        self._child.join()
+
+    def _received(self) -> Iterator[_Made]:
         while True:
             try:
-                kind, payload = receiving.recv()
+                kind, payload = self._receiving.recv()
             except EOFError:
                 raise RuntimeError("hotline seed: the process making the calls ended") from None
             if kind == "done":
+                self._child.join()
                 return
             if kind == "error":
                 raise RuntimeError(f"hotline seed: making the calls failed:\n{payload}")
             yield payload
-    finally:
-        receiving.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join()
 
 
 def _send_batches(made: Iterator[_Made], sending: Connection) -> None:
@@ -767,11 +777,11 @@ class _Seeder:
         with tempfile.TemporaryDirectory(prefix="hotline-seed-",
                                          ignore_cleanup_errors=True) as scratch:
             self.scratch = Path(scratch)
-            streams: list[Iterator[_Made]] = [self._lane(i)._made(schedule)
-                                              for i in range(LANES)]
+            streams: list[Generator[_Made, None, None] | _Child] = [
+                self._lane(i)._made(schedule) for i in range(LANES)]
             if (self.fresh and store.path is not None and total > PARALLEL_CALLS
                     and "fork" in multiprocessing.get_all_start_methods()):
-                streams = [_made_by_a_child(stream) for stream in streams]
+                streams = [_Child(stream) for stream in streams]
             try:
                 # Into an empty store, the indexes are built once at the end (`bulk_load`).
                 with bulk_load(store, LIVE_INDEXES) if self.fresh else nullcontext():
@@ -789,10 +799,10 @@ class _Seeder:
                             progress(batch.done, total)
             finally:
                 for stream in streams:  # stops a child still making batches (interrupted)
-                    stream.close()  # type: ignore[attr-defined]
+                    stream.close()
         return report
 
-    def _made(self, schedule: list[tuple[int, int, int]]) -> Iterator[_Made]:
+    def _made(self, schedule: list[tuple[int, int, int]]) -> Generator[_Made, None, None]:
         """This lane's calls (and its callers nobody calls), `BATCH_CALLS` of the schedule at
         a time, as rows without their numbers: `_finish` numbers the lanes' calls together."""
         total = len(schedule)
@@ -824,12 +834,15 @@ class _Seeder:
             for op_id, hlc, agent, entity, entity_id, field, value, prev in group.specs:
                 i += 1
                 if field == CREATE:
+                    text = plain_bytes(value)
                     op_rows.append((i, g, op_id, hlc, desk, agent, entity, entity_id, field,
-                                    plain_bytes(value), "[]"))
+                                    text, "[]"))
                     row = created_row(entity, entity_id, value, plain_text, (g,))
                     state[entity].append(row)
                     if entity == "call":
                         call_row = row
+                        # The writer replaces every empty number in the text by the call's.
+                        assert text.count(EMPTY_NUMBER_BYTES) == 1, value
                 else:
                     # The one edit a seeded record has: its call's confirmed key field corrected,
                     # after (and listing) the create op, so it is what the state holds.
@@ -844,7 +857,7 @@ class _Seeder:
         if not op_rows:
             return _Made(done, heads, None)
         assert len(calls) == sum(1 for head in heads if head[3])
-        Stage(path).write(op_rows, state)
+        write_stage(path, op_rows, state)
         return _Made(done, heads, path, newest)
 
     def _finish(self, made: tuple[_Made, ...]) -> _Batch:

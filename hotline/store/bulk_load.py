@@ -191,11 +191,14 @@ def restore_indexes(store: Store) -> None:
 
 def _rebuild_search(store: Store, table: str) -> None:
     """Rebuild a full-text index from its content table, holding `BULK_FTS_HASH` of terms in
-    memory between writes instead of FTS5's default, then back to the default."""
+    memory between writes, then the table's own setting again (FTS5's default if it had
+    none)."""
+    row = store.conn.execute(f"SELECT v FROM {table}_config WHERE k = 'hashsize'").fetchone()
+    own = int(row[0]) if row else FTS_DEFAULT_HASH
     set_option = f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)"
     store.conn.execute(set_option, (BULK_FTS_HASH,))
     store.conn.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
-    store.conn.execute(set_option, (FTS_DEFAULT_HASH,))
+    store.conn.execute(set_option, (own,))
 
 
 def deferred(store: Store) -> bool:

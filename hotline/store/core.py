@@ -539,7 +539,7 @@ def insert_state_rows(store: Store, kind: Entity, rows: Iterable[Sequence[Any]])
 @dataclass
 class NewEntities:
     """The rows that ops creating records a store has never seen add to it: plain values only,
-    so they can be made away from the store (`hotline seed` makes them in another process)."""
+    so they can be made away from the store."""
 
     op_rows: list[tuple[Any, ...]]
     """The ops as rows of the `ops` table (`Op.row`)."""
@@ -568,7 +568,8 @@ def new_entity_rows(ops: Sequence[Op], *, encode: Callable[[Any], str] = value_t
 def load_new_entities(store: Store, ops: Sequence[Op]) -> None:
     """Append ops that only touch entities this store has never seen, in one transaction.
 
-    The fast path for `hotline seed` and bulk imports of fresh records: state rows are computed
+    The fast path for loading records a store has never seen (benchmarks' desk traffic, tests;
+    `hotline seed` hands its rows over through `store.staging` instead): state rows are computed
     from the batch in memory and inserted with `executemany`, which gives exactly what
     `Store.apply` would (same merge rule), at the speed of a plain insert.
 
@@ -582,7 +583,7 @@ def insert_new_entities(store: Store, rows: NewEntities, *, checked: bool = True
     """Insert what `new_entity_rows` made, in one transaction (see `load_new_entities`).
 
     `checked=False` skips looking for the records in the op log, for a loader that knows they
-    are new (`hotline seed` into an empty store, whose op log has no index on entities then);
+    are new (a load into an empty store, whose op log has no index on entities then);
     a duplicate op is still refused by the op log's primary key.
 
     Raises:

@@ -5,7 +5,7 @@ them. Handed over as Python objects, every row cost the writer twice: unpickling
 binding each of its values in `executemany` (a text is converted to UTF-8 at every bind). The
 writer is the one process that works from start to end, so its time is the seed's time.
 
-Instead, the maker writes its rows into a scratch file (`Stage`), which costs it what pickling
+Instead, the maker writes its rows into a scratch file (`write_stage`), which costs it what pickling
 cost; the writer attaches the file and copies the rows with `INSERT … SELECT` (`copy_stages`),
 record to record inside SQLite, with no Python object per value. Measured on one lane's rows of
 200,000 calls (100k calls, 292k ops): pickle + unpickle + `executemany` into the store 5.1 s of
@@ -42,8 +42,10 @@ OP_STAGE_COLUMNS = ("i", "g", "op_id", "hlc", "desk", "agent", "entity", "entity
 be its JSON text's UTF-8 bytes (`plain_json.plain_bytes`): it is stored as text when copied."""
 
 EMPTY_NUMBER = '"number":""'
-"""How a call's create op holds the number it does not have yet (keys are sorted, so it appears
-once, and never inside a text, where quotes are escaped)."""
+"""How a call's create op holds the number it does not have yet. The writer replaces every
+occurrence: a maker checks there is one (it cannot be inside a text, where quotes are escaped,
+but a nested object could have a key "number")."""
+EMPTY_NUMBER_BYTES = EMPTY_NUMBER.encode()
 
 _NUMBERED = "call"
 """The entity whose state row and create op receive the number of their group."""
@@ -60,61 +62,61 @@ class Group:
     """The number of the group's call (None: the group has no call)."""
 
 
-class Stage:
-    """A scratch file filled by one maker: ops with their place and group, state rows with
-    their group first (then the entity table's columns, `id` first)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode = OFF")
-        self.conn.execute("PRAGMA synchronous = OFF")
-        self.conn.execute(f"CREATE TABLE ops (i INTEGER PRIMARY KEY, "
-                          f"{', '.join(OP_STAGE_COLUMNS[1:])})")
+def write_stage(path: Path, op_rows: Iterable[Sequence[Any]],
+                state_rows: Mapping[str, Iterable[Sequence[Any]]]) -> None:
+    """Write a new stage file: ops (`OP_STAGE_COLUMNS`) and, per entity name, state rows (their
+    group, then the entity table's columns, `id` first). The file is closed when this returns,
+    also on failure (a file still open cannot be deleted on Windows)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE TABLE ops (i INTEGER PRIMARY KEY, "
+                     f"{', '.join(OP_STAGE_COLUMNS[1:])})")
         for kind in ENTITIES.values():
-            self.conn.execute(f"CREATE TABLE {kind.table} (g, id, {', '.join(kind.fields)})")
-
-    def write(self, op_rows: Iterable[Sequence[Any]],
-              state_rows: Mapping[str, Iterable[Sequence[Any]]]) -> None:
-        """Write the rows (`OP_STAGE_COLUMNS`; per entity name, g, id, fields) and close."""
-        conn = self.conn
-        try:
-            conn.execute("BEGIN")
-            conn.executemany(f"INSERT INTO ops VALUES ({', '.join('?' * len(OP_STAGE_COLUMNS))})",
-                             op_rows)
-            for name, rows in state_rows.items():
-                kind = ENTITIES[name]
-                conn.executemany(
-                    f"INSERT INTO {kind.table} VALUES ({', '.join('?' * (len(kind.fields) + 2))})",
-                    rows)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
+            conn.execute(f"CREATE TABLE {kind.table} (g, id, {', '.join(kind.fields)})")
+        conn.executemany(f"INSERT INTO ops VALUES ({', '.join('?' * len(OP_STAGE_COLUMNS))})",
+                         op_rows)
+        for name, rows in state_rows.items():
+            kind = ENTITIES[name]
+            conn.executemany(
+                f"INSERT INTO {kind.table} VALUES ({', '.join('?' * (len(kind.fields) + 2))})",
+                rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def copy_stages(store: Store, stages: Sequence[tuple[Path, Sequence[Group]]], newest: int,
                 *, checked: bool = True) -> None:
-    """Copy the stages' rows into the store, in one transaction, numbered by their groups.
+    """Copy the stages' rows into the store, in one transaction of its own, numbered by their
+    groups.
 
     `checked=False` skips looking for the records in the op log, for a loader that knows they
     are new (a seed into an empty store, whose op log has no index on entities then); a
     duplicate op is still refused by the op log's primary key.
 
     Raises:
-        ValueError: a record already has ops in the store.
+        ValueError: a record already has ops in the store (nothing is copied).
+        RuntimeError: called inside a transaction (SQLite cannot detach the stages before it
+            ends).
     """
     for path, groups in stages:
         _write_groups(path, groups)
     conn = store.conn
     with store._lock:
-        names = [f"stage{n}" for n in range(len(stages))]
-        # Attached before the transaction and detached after it: SQLite refuses to detach a
-        # file a transaction has read.
-        for name, (path, _) in zip(names, stages, strict=True):
-            conn.execute("ATTACH DATABASE ? AS " + name, (str(path),))
+        if conn.in_transaction:
+            raise RuntimeError("copy_stages runs its own transaction")
+        attached: list[str] = []
         try:
+            # Attached before the transaction and detached after it: SQLite refuses to detach
+            # a file a transaction has read.
+            for n, (path, _) in enumerate(stages):
+                conn.execute(f"ATTACH DATABASE ? AS stage{n}", (str(path),))
+                attached.append(f"stage{n}")
             with larger_cache(store), store.transaction():
-                for name in names:
+                for name in attached:
                     if checked:
                         hit = conn.execute(
                             f"SELECT entity_id FROM {name}.ops WHERE entity_id IN "
@@ -124,9 +126,19 @@ def copy_stages(store: Store, stages: Sequence[tuple[Path, Sequence[Group]]], ne
                     _copy(conn, name)
                 if newest:
                     store.save_hlc(max(store.last_hlc(), newest))
-        finally:
-            for name in names:
-                conn.execute(f"DETACH DATABASE {name}")
+        except BaseException:
+            _detach(conn, attached, quietly=True)  # the first error is the one to tell
+            raise
+        _detach(conn, attached)
+
+
+def _detach(conn: sqlite3.Connection, names: Sequence[str], *, quietly: bool = False) -> None:
+    for name in names:
+        try:
+            conn.execute(f"DETACH DATABASE {name}")
+        except sqlite3.Error:
+            if not quietly:
+                raise
 
 
 def _write_groups(path: Path, groups: Sequence[Group]) -> None:
