@@ -268,7 +268,7 @@ class _Child:
                 self._child.join()
                 return
             if kind == "error":
-                raise RuntimeError(f"hotline seed: making the calls failed:\n{payload}")
+                raise RuntimeError(f"hotline seed: making the calls failed: {payload}")
             yield payload
 
 
@@ -280,8 +280,9 @@ def _send_batches(made: Iterator[_Made], sending: Connection) -> None:
         sending.send(("done", None))
     except BrokenPipeError:
         pass  # the parent stopped listening (interrupted): nothing left to do
-    except BaseException:  # whatever it is, the parent raises it
-        sending.send(("error", traceback.format_exc()))
+    except BaseException as exc:  # whatever it is, the parent raises it
+        # What went wrong first (a CLI shows only an error's first line), then where.
+        sending.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
         sending.close()
 
