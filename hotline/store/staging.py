@@ -5,11 +5,12 @@ them. Handed over as Python objects, every row cost the writer twice: unpickling
 binding each of its values in `executemany` (a text is converted to UTF-8 at every bind). The
 writer is the one process that works from start to end, so its time is the seed's time.
 
-Instead, the maker writes its rows into a scratch file (`write_stage`), which costs it what pickling
-cost; the writer attaches the file and copies the rows with `INSERT … SELECT` (`copy_stages`),
-record to record inside SQLite, with no Python object per value. Measured on one lane's rows of
-200,000 calls (100k calls, 292k ops): pickle + unpickle + `executemany` into the store 5.1 s of
-CPU, `executemany` into a scratch file + SQL copy 3.7 s, of which the writer's share is 1.0 s.
+Instead, the maker writes its rows into a scratch file (`write_stage`), which costs it what
+pickling cost; the writer attaches the file and copies the rows with `INSERT … SELECT`
+(`copy_stages`), record to record inside SQLite, with no Python object per value. Measured on
+one lane's rows of 200,000 calls (100k calls, 292k ops): pickle + unpickle + `executemany` into
+the store 5.1 s of CPU, `executemany` into a scratch file + SQL copy 3.7 s, of which the
+writer's share is 1.0 s.
 
 What a maker cannot know is numbered by the writer while copying: the sequence number of each
 op (it counts every lane's ops of a desk, in the order of the calls) and the number of each call
