@@ -26,12 +26,14 @@ what a rerun remakes).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hotline.store.bulk_load import larger_cache
+from hotline.store.oplog import CREATE
 from hotline.store.schema import ENTITIES
 
 if TYPE_CHECKING:
@@ -63,16 +65,27 @@ class Group:
     """The number of the group's call (None: the group has no call)."""
 
 
-def write_stage(path: Path, op_rows: Iterable[Sequence[Any]],
-                state_rows: Mapping[str, Iterable[Sequence[Any]]]) -> None:
-    """Write a new stage file: ops (`OP_STAGE_COLUMNS`) and, per entity name, state rows (their
-    group, then the entity table's columns, `id` first). The file is closed when this returns,
-    also on failure (a file still open cannot be deleted on Windows)."""
+@contextmanager
+def _scratch(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a stage file, inside one transaction committed at the end; no journal,
+    no syncing. Closed when the block ends, also on failure (a file still open cannot be
+    deleted on Windows)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
+        yield conn
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def write_stage(path: Path, op_rows: Iterable[Sequence[Any]],
+                state_rows: Mapping[str, Iterable[Sequence[Any]]]) -> None:
+    """Write a new stage file: ops (`OP_STAGE_COLUMNS`) and, per entity name, state rows (their
+    group, then the entity table's columns, `id` first)."""
+    with _scratch(path) as conn:
         conn.execute(f"CREATE TABLE ops (i INTEGER PRIMARY KEY, "
                      f"{', '.join(OP_STAGE_COLUMNS[1:])})")
         for kind in ENTITIES.values():
@@ -84,9 +97,6 @@ def write_stage(path: Path, op_rows: Iterable[Sequence[Any]],
             conn.executemany(
                 f"INSERT INTO {kind.table} VALUES ({', '.join('?' * (len(kind.fields) + 2))})",
                 rows)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
 
 
 def copy_stages(store: Store, stages: Sequence[tuple[Path, Sequence[Group]]], newest: int,
@@ -146,25 +156,19 @@ def _write_groups(path: Path, groups: Sequence[Group]) -> None:
     """The writer's numbers, into the stage itself: a temporary table on the store's own
     connection would open its temp schema, which then keeps `PRAGMA wal_checkpoint` from
     running on it after a bulk load ("database table is locked")."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("BEGIN")
+    with _scratch(path) as conn:
         conn.execute("DROP TABLE IF EXISTS groups")
         conn.execute("CREATE TABLE groups (g INTEGER PRIMARY KEY, shift INTEGER NOT NULL, "
                      "number TEXT)")
         conn.executemany("INSERT INTO groups (g, shift, number) VALUES (?, ?, ?)",
                          ((group.g, group.shift, group.number) for group in groups))
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
 
 
 def _copy(conn: sqlite3.Connection, stage: str) -> None:
     columns = OP_STAGE_COLUMNS[2:]
     picked = ", ".join(
         f"o.{c}" if c != "value" else
-        f"CASE WHEN m.number IS NOT NULL AND o.entity = '{_NUMBERED}' AND o.field = '*' "
+        f"CASE WHEN m.number IS NOT NULL AND o.entity = '{_NUMBERED}' AND o.field = '{CREATE}' "
         f"THEN replace(CAST(o.value AS TEXT), '{EMPTY_NUMBER}', '\"number\":' || "
         "json_quote(m.number)) ELSE CAST(o.value AS TEXT) END"
         for c in columns)
